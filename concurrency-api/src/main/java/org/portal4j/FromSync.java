@@ -1,0 +1,327 @@
+package org.portal4j;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Entry points for blocking callers: run a call somewhere else and wait for it on this thread.
+ *
+ * <p>Every waiting method waits with a {@link SyncWaiter} owned by the calling thread, so code in
+ * the call can send work back to this thread through {@link Waiters#current()}. The optional
+ * {@code timeout} is set as the call's own timeout (see {@link Call#setTimeout}); {@code null}
+ * leaves the call's timeout as it is. {@code doneCallbacks} run on this thread after the call is
+ * done, before the method returns.
+ *
+ * <p>New-thread methods use a run-once worker of the chosen worker backend, so nothing they start
+ * outlives its call.
+ *
+ * <p>Interrupting the waiting thread cancels the call; the method then throws {@link
+ * CallCancelledException} with the thread's interrupt flag still set. Results and exceptions come
+ * out as from {@link Call#result()}.
+ */
+public final class FromSync {
+
+  private FromSync() {}
+
+  /**
+   * Runs {@code call} on a new run-once worker thread and waits for it, running callbacks sent to this thread
+   * meanwhile; then runs {@code doneCallbacks} here.
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param doneCallbacks calls to run on this thread once the call is done
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallInNewThread(Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+    return RuntimeBinding.runtime().waitForCall(newThread(), call, timeout, doneCallbacks);
+  }
+
+  /**
+   * Same as {@link #waitForCallInNewThread(Call, Duration, Collection)} with no done callbacks.
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallInNewThread(Call<T> call, Duration timeout) {
+    return waitForCallInNewThread(call, timeout, List.of());
+  }
+
+  /**
+   * Same as {@link #waitForCallInNewThread(Call, Duration, Collection)}, keeping the call's timeout.
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallInNewThread(Call<T> call) {
+    return waitForCallInNewThread(call, null, List.of());
+  }
+
+  /**
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInNewThread(Call, Duration, Collection)}.
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param doneCallbacks calls to run on this thread once the call is done
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallInNewThread(Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+    return waitForCallInNewThread(Call.<T>of(fn), timeout, doneCallbacks);
+  }
+
+  /**
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInNewThread(Call, Duration)}.
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallInNewThread(Callable<? extends T> fn, Duration timeout) {
+    return waitForCallInNewThread(Call.<T>of(fn), timeout, List.of());
+  }
+
+  /**
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInNewThread(Call)}.
+   *
+   * @param fn the function
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallInNewThread(Callable<? extends T> fn) {
+    return waitForCallInNewThread(Call.<T>of(fn), null, List.of());
+  }
+
+  /**
+   * Runs {@code call} on a new run-once worker thread and returns its result; the same as {@link
+   * #waitForCallInNewThread(Call, Duration)}.
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T callInNewThread(Call<T> call, Duration timeout) {
+    return waitForCallInNewThread(call, timeout, List.of());
+  }
+
+  /**
+   * Runs {@code call} on a new run-once worker thread and returns its result, keeping the call's timeout.
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T callInNewThread(Call<T> call) {
+    return waitForCallInNewThread(call, null, List.of());
+  }
+
+  /**
+   * Runs {@code fn} on a new run-once worker thread and returns its result.
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T callInNewThread(Callable<? extends T> fn, Duration timeout) {
+    return waitForCallInNewThread(Call.<T>of(fn), timeout, List.of());
+  }
+
+  /**
+   * Runs {@code fn} on a new run-once worker thread and returns its result.
+   *
+   * @param fn the function
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T callInNewThread(Callable<? extends T> fn) {
+    return waitForCallInNewThread(Call.<T>of(fn), null, List.of());
+  }
+
+  /**
+   * Submits {@code call} to a new run-once worker thread and returns at once.
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the same call, submitted
+   */
+  public static <T> Call<T> callSoonInNewThread(Call<T> call, Duration timeout) {
+    return RuntimeBinding.runtime().callSoon(newThread(), call, timeout);
+  }
+
+  /**
+   * Submits {@code call} to a new run-once worker thread, keeping its timeout.
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return the same call, submitted
+   */
+  public static <T> Call<T> callSoonInNewThread(Call<T> call) {
+    return callSoonInNewThread(call, null);
+  }
+
+  /**
+   * Wraps {@code fn} in a call and submits it to a new run-once worker thread.
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the new call, submitted
+   */
+  public static <T> Call<T> callSoonInNewThread(Callable<? extends T> fn, Duration timeout) {
+    return callSoonInNewThread(Call.<T>of(fn), timeout);
+  }
+
+  /**
+   * Wraps {@code fn} in a call and submits it to a new run-once worker thread.
+   *
+   * @param fn the function
+   * @param <T> the result type
+   * @return the new call, submitted
+   */
+  public static <T> Call<T> callSoonInNewThread(Callable<? extends T> fn) {
+    return callSoonInNewThread(Call.<T>of(fn), null);
+  }
+
+  /**
+   * Runs {@code call} on {@code portal} and waits for it, running callbacks sent to this thread
+   * meanwhile; then runs {@code doneCallbacks} here.
+   *
+   * @param portal where the call runs
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param doneCallbacks calls to run on this thread once the call is done
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallIn(Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+    return RuntimeBinding.runtime().waitForCall(portal, call, timeout, doneCallbacks);
+  }
+
+  /**
+   * Same as {@link #waitForCallIn(Portal, Call, Duration, Collection)} with no done callbacks.
+   *
+   * @param portal where the call runs
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallIn(Portal portal, Call<T> call, Duration timeout) {
+    return waitForCallIn(portal, call, timeout, List.of());
+  }
+
+  /**
+   * Same as {@link #waitForCallIn(Portal, Call, Duration, Collection)}, keeping the call's timeout.
+   *
+   * @param portal where the call runs
+   * @param call the call
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallIn(Portal portal, Call<T> call) {
+    return waitForCallIn(portal, call, null, List.of());
+  }
+
+  /**
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallIn(Portal, Call, Duration, Collection)}.
+   *
+   * @param portal where the call runs
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param doneCallbacks calls to run on this thread once the call is done
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallIn(Portal portal, Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+    return waitForCallIn(portal, Call.<T>of(fn), timeout, doneCallbacks);
+  }
+
+  /**
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallIn(Portal, Call, Duration)}.
+   *
+   * @param portal where the call runs
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallIn(Portal portal, Callable<? extends T> fn, Duration timeout) {
+    return waitForCallIn(portal, Call.<T>of(fn), timeout, List.of());
+  }
+
+  /**
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallIn(Portal, Call)}.
+   *
+   * @param portal where the call runs
+   * @param fn the function
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallIn(Portal portal, Callable<? extends T> fn) {
+    return waitForCallIn(portal, Call.<T>of(fn), null, List.of());
+  }
+
+  /**
+   * Runs {@code call} on {@code portal} and returns its result; the same as {@link
+   * #waitForCallIn(Portal, Call, Duration)}.
+   *
+   * @param portal where the call runs
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T callIn(Portal portal, Call<T> call, Duration timeout) {
+    return waitForCallIn(portal, call, timeout, List.of());
+  }
+
+  /**
+   * Runs {@code call} on {@code portal} and returns its result, keeping the call's timeout.
+   *
+   * @param portal where the call runs
+   * @param call the call
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T callIn(Portal portal, Call<T> call) {
+    return waitForCallIn(portal, call, null, List.of());
+  }
+
+  /**
+   * Runs {@code fn} on {@code portal} and returns its result.
+   *
+   * @param portal where the call runs
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T callIn(Portal portal, Callable<? extends T> fn, Duration timeout) {
+    return waitForCallIn(portal, Call.<T>of(fn), timeout, List.of());
+  }
+
+  /**
+   * Runs {@code fn} on {@code portal} and returns its result.
+   *
+   * @param portal where the call runs
+   * @param fn the function
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T callIn(Portal portal, Callable<? extends T> fn) {
+    return waitForCallIn(portal, Call.<T>of(fn), null, List.of());
+  }
+
+  private static Portal newThread() {
+    return RuntimeBinding.runtime().newThreadPortal();
+  }
+}

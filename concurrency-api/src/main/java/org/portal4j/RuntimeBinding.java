@@ -1,0 +1,57 @@
+package org.portal4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import org.portal4j.spi.ConcurrencyRuntime;
+
+/**
+ * Finds the {@link ConcurrencyRuntime}, once, lazily, the way SLF4J 2 finds its provider. When none
+ * is found every entry point throws an {@link IllegalStateException} telling what to add, every
+ * time it is called (never an {@code ExceptionInInitializerError}).
+ */
+final class RuntimeBinding {
+
+  static final String MISSING =
+      "No portal4j runtime found on the class path: add the dependency"
+          + " org.portal4j:concurrency-core (same version as concurrency-api).";
+
+  private RuntimeBinding() {}
+
+  static ConcurrencyRuntime runtime() {
+    ConcurrencyRuntime runtime = Holder.RUNTIME;
+    if (runtime == null) {
+      throw new IllegalStateException(MISSING + Holder.DETAIL);
+    }
+    return runtime;
+  }
+
+  /** Initialisation-on-demand: the class initialiser never throws, so failures stay ISEs. */
+  private static final class Holder {
+    static final ConcurrencyRuntime RUNTIME;
+    static final String DETAIL;
+
+    static {
+      List<ConcurrencyRuntime> found = new ArrayList<>();
+      StringBuilder problems = new StringBuilder();
+      var iterator = ServiceLoader.load(ConcurrencyRuntime.class, RuntimeBinding.class.getClassLoader()).iterator();
+      while (true) {
+        try {
+          if (!iterator.hasNext()) {
+            break;
+          }
+          found.add(iterator.next());
+        } catch (ServiceConfigurationError | LinkageError e) {
+          problems.append(" A runtime failed to load: ").append(e).append('.');
+        }
+      }
+      if (found.size() > 1) {
+        org.slf4j.LoggerFactory.getLogger("org.portal4j")
+            .warn("Found {} portal4j runtimes on the class path, using {}: {}", found.size(), found.get(0).getClass().getName(), found);
+      }
+      RUNTIME = found.isEmpty() ? null : found.get(0);
+      DETAIL = problems.toString();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package org.portal4j;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Makes and finds {@link Waiter}s. */
+public final class Waiters {
+
+  private Waiters() {}
+
+  /**
+   * A new blocking waiter for {@code call}, owned by the current thread.
+   *
+   * @param call the call to wait for
+   * @param <T> its result type
+   * @return the waiter, registered for the current thread
+   * @throws NullPointerException if {@code call} is null
+   * @throws IllegalStateException if the call already has a waiter
+   */
+  public static <T> SyncWaiter<T> sync(Call<T> call) {
+    if (call == null) {
+      throw new NullPointerException("call");
+    }
+    return RuntimeBinding.runtime().newSyncWaiter(call);
+  }
+
+  /**
+   * The waiters registered for {@code thread}, innermost (most recently created) last.
+   *
+   * @param thread the thread
+   * @return an immutable snapshot
+   */
+  public static List<Waiter<?>> forThread(Thread thread) {
+    if (thread == null) {
+      throw new NullPointerException("thread");
+    }
+    return RuntimeBinding.runtime().waitersFor(thread);
+  }
+
+  /**
+   * The waiter attached to {@code call}, while it is registered.
+   *
+   * @param call the call
+   * @return its waiter
+   */
+  public static Optional<Waiter<?>> of(Call<?> call) {
+    if (call == null) {
+      throw new NullPointerException("call");
+    }
+    return RuntimeBinding.runtime().waiterOf(call);
+  }
+
+  /**
+   * The waiter waiting for {@link Call#current()}: how code running in a call sends work back to
+   * the thread that waits for it.
+   *
+   * @return the waiter, empty when there is no current call or nobody waits for it with a waiter
+   */
+  public static Optional<Waiter<?>> current() {
+    return Call.current().flatMap(Waiters::of);
+  }
+}

@@ -1,0 +1,61 @@
+package org.portal4j.spi;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import org.portal4j.Call;
+import org.portal4j.Portal;
+import org.portal4j.PortalOptions;
+import org.portal4j.SyncWaiter;
+import org.portal4j.Waiter;
+import org.portal4j.WorkerPortal;
+
+/**
+ * The binding between the API's static entry points and an implementation
+ * ({@code concurrency-core}), found once with {@link java.util.ServiceLoader}. Users never call it;
+ * each method backs the API method of the same meaning, which documents it. Arguments have been
+ * checked for null by the API unless noted.
+ */
+public interface ConcurrencyRuntime {
+
+  /** Backs {@link Call#of}; {@code name} may be null. */
+  <T> Call<T> newCall(String name, Callable<? extends T> fn);
+
+  /** Backs {@link Call#ofAsync}; {@code name} may be null. */
+  <T> Call<T> newAsyncCall(String name, Callable<? extends CompletionStage<? extends T>> fn);
+
+  /** Backs {@link Call#current()}. */
+  Optional<Call<?>> currentCall();
+
+  /** Backs {@link Call#shield}. */
+  <T> T shield(Callable<? extends T> fn);
+
+  /** Backs {@link org.portal4j.Portals#newWorkerThread(PortalOptions)}. */
+  WorkerPortal newWorkerThread(PortalOptions options);
+
+  /** A run-once worker of the chosen worker backend, for the new-thread methods of FromSync. */
+  Portal newThreadPortal();
+
+  /** Backs {@link org.portal4j.Portals#backends()}. */
+  Map<PortalKind, String> backends();
+
+  /** Backs {@link org.portal4j.Waiters#sync}. */
+  <T> SyncWaiter<T> newSyncWaiter(Call<T> call);
+
+  /** Backs {@link org.portal4j.Waiters#forThread}. */
+  List<Waiter<?>> waitersFor(Thread thread);
+
+  /** Backs {@link org.portal4j.Waiters#of}. */
+  Optional<Waiter<?>> waiterOf(Call<?> call);
+
+  /** Backs {@link org.portal4j.FromSync#waitForCallIn}; {@code timeout} may be null. */
+  <T> T waitForCall(
+      Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks);
+
+  /** Backs {@link org.portal4j.FromSync#callSoonInNewThread}; {@code timeout} may be null. */
+  <T> Call<T> callSoon(Portal portal, Call<T> call, Duration timeout);
+}

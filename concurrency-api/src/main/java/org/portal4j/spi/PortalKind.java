@@ -1,0 +1,7 @@
+package org.portal4j.spi;
+
+/** The kinds of portal a {@link PortalProvider} can make. */
+public enum PortalKind {
+  /** Worker portals ({@link org.portal4j.WorkerPortal}): calls run on a thread of their own. */
+  WORKER
+}

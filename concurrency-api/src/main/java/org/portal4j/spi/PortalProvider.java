@@ -1,0 +1,59 @@
+package org.portal4j.spi;
+
+import java.util.Set;
+import org.portal4j.PortalOptions;
+import org.portal4j.WorkerPortal;
+
+/**
+ * A backend that makes portals, found with {@link java.util.ServiceLoader}. Register an
+ * implementation with {@code @AutoService(PortalProvider.class)} (and {@code provides} in a {@code
+ * module-info.java}); it needs a public no-argument constructor.
+ *
+ * <p>Per {@link PortalKind}, the {@linkplain #isAvailable() available} provider with the highest
+ * {@linkplain #priority() priority} is used, unless the system property {@code portal4j.worker}
+ * names another. A provider that fails to load or construct is logged and skipped; an exception
+ * from {@link #newWorker} reaches the caller.
+ */
+public interface PortalProvider {
+
+  /**
+   * The name users select this provider by, such as {@code "platform"}.
+   *
+   * @return a short, unique name
+   */
+  String name();
+
+  /**
+   * Higher wins among the available providers of a kind; the built-in {@code platform} provider
+   * has 0.
+   *
+   * @return the priority
+   */
+  int priority();
+
+  /**
+   * The kinds this provider makes.
+   *
+   * @return a non-empty set
+   */
+  Set<PortalKind> kinds();
+
+  /**
+   * Whether the provider can work in this JVM (for example, the Java version is high enough).
+   * Called once, at selection.
+   *
+   * @return true by default
+   */
+  default boolean isAvailable() {
+    return true;
+  }
+
+  /**
+   * A new, not yet started worker portal. Called only if {@link #kinds()} contains {@link
+   * PortalKind#WORKER}.
+   *
+   * @param options how to make it
+   * @return the worker
+   */
+  WorkerPortal newWorker(PortalOptions options);
+}
