@@ -1,0 +1,664 @@
+package org.portal4j.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.portal4j.Call;
+import org.portal4j.CallCancelledException;
+import org.portal4j.CallTimeoutException;
+import org.portal4j.ContextKey;
+import org.portal4j.Portal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime's {@link Call}: a function with its captured context, a timeout and an outcome.
+ *
+ * <h2>State machine</h2>
+ *
+ * One int, changed by CAS:
+ *
+ * <pre>
+ *   PENDING ─► RUNNING ─► COMPLETING ─► SUCCEEDED | FAILED | CANCELLED
+ *      └──────────────────► COMPLETING (cancel before start)
+ * </pre>
+ *
+ * Whoever moves the call to COMPLETING owns its ending: the function returning, its stage
+ * completing, {@link #cancel()} and the timeout race for it, and the losers' outcomes are
+ * discarded. The owner completes {@link #future} (which is what makes the call done and releases
+ * waiters), sets the final state, then runs done callbacks.
+ *
+ * <h2>Interrupts</h2>
+ *
+ * A second int, {@link #body}, guards interrupts of the thread running the sync part, so that an
+ * interrupt is only ever delivered while the function runs and is cleared before {@link #run()}
+ * returns (the FutureTask discipline): the canceller moves IN_BODY → INTERRUPTING → INTERRUPTED
+ * around {@code Thread.interrupt()}; the runner, leaving the function, moves IN_BODY → DONE or
+ * waits out INTERRUPTING and clears the flag. {@link #shield} parks a cancel in SHIELDED_PENDING
+ * and delivers it when the shielded function returns.
+ */
+final class CapturedCall<T> implements Call<T> {
+
+  private static final Logger log = LoggerFactory.getLogger(CapturedCall.class);
+  private static final ThreadLocal<CapturedCall<?>> CURRENT = new ThreadLocal<>();
+  private static final AtomicInteger UNNAMED = new AtomicInteger();
+
+  /** How long past its deadline a sync body may ignore its interrupt before we warn. */
+  static final Duration OVERRUN_WARNING_DELAY = Duration.ofSeconds(1);
+
+  // state
+  private static final int PENDING = 0;
+  private static final int RUNNING = 1;
+  private static final int COMPLETING = 2;
+  private static final int SUCCEEDED = 3;
+  private static final int FAILED = 4;
+  private static final int CANCELLED = 5;
+
+  // body (interrupt guard)
+  private static final int NOT_IN_BODY = 0;
+  private static final int IN_BODY = 1;
+  private static final int SHIELDED = 2;
+  private static final int SHIELDED_PENDING = 3;
+  private static final int INTERRUPTING = 4;
+  private static final int INTERRUPTED = 5;
+  private static final int BODY_DONE = 6;
+
+  private static final VarHandle STATE;
+  private static final VarHandle BODY;
+  private static final VarHandle RUNNER;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      STATE = lookup.findVarHandle(CapturedCall.class, "state", int.class);
+      BODY = lookup.findVarHandle(CapturedCall.class, "body", int.class);
+      RUNNER = lookup.findVarHandle(CapturedCall.class, "runner", Portal.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final String name;
+  private final boolean async;
+  private final CallFuture<T> future = new CallFuture<>(this);
+  private final ReentrantLock callbackLock = new ReentrantLock();
+
+  private volatile int state;
+  private volatile int body;
+  private volatile Portal runner;
+  private volatile Duration timeout;
+  private volatile boolean timedOut;
+  /** Dropped when the call starts or is cancelled, so finished calls keep nothing alive. */
+  private volatile Callable<?> fn;
+  private volatile CallContext context;
+  private volatile Thread bodyThread;
+  private volatile CompletionStage<?> stage;
+  private volatile ScheduledFuture<?> timer;
+  /** Touched only by the thread running the body. */
+  private int shieldDepth;
+
+  // guarded by callbackLock; null once closed
+  private List<Runnable> cancelCallbacks = new ArrayList<>(0);
+  private List<Consumer<? super Call<T>>> doneCallbacks = new ArrayList<>(0);
+
+  private CapturedCall(String name, boolean async, Callable<?> fn) {
+    if (fn == null) {
+      throw new NullPointerException("fn");
+    }
+    this.name = name != null ? name : nameOf(fn);
+    this.async = async;
+    this.fn = fn;
+    this.context = CallContext.capture();
+  }
+
+  static <T> CapturedCall<T> sync(String name, Callable<? extends T> fn) {
+    return new CapturedCall<>(name, false, fn);
+  }
+
+  static <T> CapturedCall<T> async(
+      String name, Callable<? extends CompletionStage<? extends T>> fn) {
+    return new CapturedCall<>(name, true, fn);
+  }
+
+  static Optional<Call<?>> current() {
+    return Optional.ofNullable(CURRENT.get());
+  }
+
+  private static String nameOf(Callable<?> fn) {
+    String simple = fn.getClass().getSimpleName();
+    int lambda = simple.indexOf("$$Lambda");
+    if (lambda > 0) {
+      return simple.substring(0, lambda) + ".lambda";
+    }
+    return simple.isEmpty() ? "call-" + UNNAMED.incrementAndGet() : simple;
+  }
+
+  // ---------------------------------------------------------------- configuration
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Call<T> setTimeout(Duration timeout) {
+    if (timeout != null && timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+    }
+    if (state != PENDING) {
+      throw new IllegalStateException("Cannot set the timeout of " + this + ": it has started");
+    }
+    this.timeout = timeout;
+    return this;
+  }
+
+  @Override
+  public Optional<Duration> timeout() {
+    return Optional.ofNullable(timeout);
+  }
+
+  @Override
+  public void setRunner(Portal portal) {
+    if (portal == null) {
+      throw new NullPointerException("portal");
+    }
+    if (!RUNNER.compareAndSet(this, null, portal)) {
+      throw new IllegalStateException(
+          "Cannot submit " + this + " to " + portal.name() + ": it was already submitted to "
+              + runner.name());
+    }
+  }
+
+  @Override
+  public Optional<Portal> runner() {
+    return Optional.ofNullable(runner);
+  }
+
+  // ---------------------------------------------------------------- running
+
+  @Override
+  public CompletionStage<Void> run() {
+    if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
+      if (state >= COMPLETING) {
+        return doneStage();
+      }
+      throw new IllegalStateException("Cannot run " + this + ": it is already running");
+    }
+    Callable<?> function = fn;
+    fn = null;
+    Duration limit = timeout;
+    if (limit != null) {
+      if (limit.isZero()) {
+        timeOut();
+        return doneStage();
+      }
+      timer = TimeoutScheduler.schedule(this::timeOut, limit);
+    }
+    runBody(function);
+    return doneStage();
+  }
+
+  private CompletionStage<Void> doneStage() {
+    return future.handle((value, error) -> null);
+  }
+
+  private void runBody(Callable<?> function) {
+    Thread thread = Thread.currentThread();
+    bodyThread = thread;
+    CapturedCall<?> outer = CURRENT.get();
+    CURRENT.set(this);
+    ContextKey.Scope scope = context.attach();
+    Object value = null;
+    Throwable error = null;
+    try {
+      // Publish IN_BODY before reading state: a canceller writes state before reading body,
+      // so either it sees IN_BODY and interrupts, or we see its cancel and skip the function.
+      BODY.setVolatile(this, IN_BODY);
+      if (state == RUNNING) {
+        value = function.call();
+      }
+    } catch (Throwable t) {
+      error = t;
+    } finally {
+      leaveBody();
+      scope.close();
+      CURRENT.set(outer);
+      bodyThread = null;
+      context = null;
+    }
+    if (error != null) {
+      complete(null, error);
+    } else if (!async) {
+      @SuppressWarnings("unchecked")
+      T result = (T) value;
+      complete(result, null);
+    } else {
+      follow((CompletionStage<?>) value);
+    }
+  }
+
+  /** Ends the body: no interrupt can arrive after this, and none that arrived is left set. */
+  private void leaveBody() {
+    while (true) {
+      int b = body;
+      if (b == IN_BODY && BODY.compareAndSet(this, IN_BODY, BODY_DONE)) {
+        return;
+      }
+      if (b == INTERRUPTED) {
+        Thread.interrupted();
+        body = BODY_DONE;
+        return;
+      }
+      Thread.onSpinWait(); // INTERRUPTING: the canceller is between its CAS and interrupt()
+    }
+  }
+
+  private void follow(CompletionStage<?> result) {
+    if (result == null) {
+      complete(
+          null,
+          new NullPointerException(
+              "The async function of " + name + " returned null instead of a CompletionStage"));
+      return;
+    }
+    stage = result;
+    if (state != RUNNING) { // cancelled meanwhile: the canceller may have missed the stage
+      cancelStage(result);
+    }
+    result.whenComplete(
+        (value, error) -> {
+          if (error == null) {
+            @SuppressWarnings("unchecked")
+            T typed = (T) value;
+            complete(typed, null);
+          } else {
+            complete(null, unwrap(error));
+          }
+        });
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private void complete(T value, Throwable error) {
+    if (!STATE.compareAndSet(this, RUNNING, COMPLETING)) {
+      return; // cancelled or timed out first: the outcome is discarded
+    }
+    stopTimer();
+    stage = null;
+    // The final state is written before the future completes, so that whoever the future
+    // releases sees isDone(), isCancelled() and isTimedOut() agree with it.
+    if (error == null) {
+      state = SUCCEEDED;
+      future.succeed(value);
+    } else {
+      state = FAILED;
+      future.fail(error);
+    }
+    runDoneCallbacks();
+  }
+
+  // ---------------------------------------------------------------- cancelling
+
+  @Override
+  public boolean cancel() {
+    return cancel(false);
+  }
+
+  /** Called by the timeout scheduler at the deadline. */
+  private void timeOut() {
+    if (cancel(true) && body != NOT_IN_BODY && body != BODY_DONE) {
+      scheduleOverrunWarning();
+    }
+  }
+
+  private boolean cancel(boolean byTimeout) {
+    int s;
+    do {
+      s = state;
+      if (s >= COMPLETING) {
+        return false;
+      }
+    } while (!STATE.compareAndSet(this, s, COMPLETING));
+    fn = null;
+    if (s == PENDING) {
+      context = null;
+    }
+    stopTimer();
+    runCancelCallbacks();
+    timedOut = byTimeout;
+    state = CANCELLED;
+    future.fail(byTimeout ? timeoutException() : new CallCancelledException(name + " was cancelled"));
+    interruptBody();
+    CompletionStage<?> running = stage;
+    if (running != null) {
+      stage = null;
+      cancelStage(running);
+    }
+    runDoneCallbacks();
+    return true;
+  }
+
+  private CallTimeoutException timeoutException() {
+    return new CallTimeoutException(name + " timed out after " + timeout);
+  }
+
+  private void interruptBody() {
+    while (true) {
+      int b = body;
+      if (b == IN_BODY) {
+        if (BODY.compareAndSet(this, IN_BODY, INTERRUPTING)) {
+          Thread thread = bodyThread;
+          if (thread != null) {
+            thread.interrupt();
+          }
+          body = INTERRUPTED;
+          return;
+        }
+      } else if (b == SHIELDED) {
+        if (BODY.compareAndSet(this, SHIELDED, SHIELDED_PENDING)) {
+          return;
+        }
+      } else {
+        return; // not started, already done, or already interrupted
+      }
+    }
+  }
+
+  private static void cancelStage(CompletionStage<?> stage) {
+    try {
+      stage.toCompletableFuture().cancel(true);
+    } catch (UnsupportedOperationException e) {
+      log.debug("Stage {} cannot be cancelled; its outcome will be ignored", stage);
+    }
+  }
+
+  private void stopTimer() {
+    ScheduledFuture<?> t = timer;
+    if (t != null) {
+      timer = null;
+      t.cancel(false);
+    }
+  }
+
+  private void scheduleOverrunWarning() {
+    Duration limit = timeout;
+    long deadline = System.nanoTime();
+    TimeoutScheduler.schedule(
+        () -> {
+          Thread thread = bodyThread;
+          int b = body;
+          if (thread != null && b != NOT_IN_BODY && b != BODY_DONE) {
+            Duration overrun = Duration.ofNanos(System.nanoTime() - deadline);
+            Throwable where = new Throwable("stack of " + thread.getName());
+            where.setStackTrace(thread.getStackTrace());
+            log.warn(
+                "Call {} timed out after {} but its body ignored the interrupt and is still running"
+                    + " on {} {} past the deadline",
+                name,
+                limit,
+                thread.getName(),
+                overrun,
+                where);
+          }
+        },
+        OVERRUN_WARNING_DELAY);
+  }
+
+  // ---------------------------------------------------------------- shield
+
+  /** Runs {@code fn} on the current thread, holding back this call's interrupts until it returns. */
+  <R> R shield(Callable<? extends R> function) {
+    if (shieldDepth++ == 0) {
+      enterShield();
+    }
+    try {
+      return callRethrowing(function);
+    } finally {
+      if (--shieldDepth == 0) {
+        leaveShield();
+      }
+    }
+  }
+
+  private void enterShield() {
+    while (true) {
+      int b = body;
+      if (b == IN_BODY && BODY.compareAndSet(this, IN_BODY, SHIELDED)) {
+        return;
+      }
+      if (b == INTERRUPTED) { // cancelled already: hold the flag back while fn runs
+        Thread.interrupted();
+        body = SHIELDED_PENDING;
+        return;
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  private void leaveShield() {
+    if (BODY.compareAndSet(this, SHIELDED, IN_BODY)) {
+      return;
+    }
+    // SHIELDED_PENDING: deliver the interrupt the shield held back
+    body = INTERRUPTED;
+    Thread.currentThread().interrupt();
+  }
+
+  static <R> R callRethrowing(Callable<? extends R> function) {
+    try {
+      return function.call();
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- outcome
+
+  @Override
+  public T result() {
+    if (!future.isDone()) {
+      checkCanFinishWithoutUs();
+    }
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException("Interrupted while waiting for " + this, e);
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    }
+  }
+
+  @Override
+  public T result(Duration wait) throws TimeoutException {
+    if (wait == null) {
+      throw new NullPointerException("wait");
+    }
+    if (!future.isDone()) {
+      checkCanFinishWithoutUs();
+    }
+    try {
+      return future.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException("Interrupted while waiting for " + this, e);
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable cause) {
+    if (cause instanceof RuntimeException) {
+      throw (RuntimeException) cause;
+    }
+    if (cause instanceof Error) {
+      throw (Error) cause;
+    }
+    throw new CompletionException(cause);
+  }
+
+  /** Fails fast if blocking here for this call could never end. */
+  void checkCanFinishWithoutUs() {
+    Thread me = Thread.currentThread();
+    if (bodyThread == me) {
+      throw new IllegalStateException(
+          "Deadlock: " + me.getName() + " is waiting for " + this + ", which it is running itself");
+    }
+    Portal portal = runner;
+    if (state == PENDING
+        && portal instanceof ThreadBoundPortal
+        && ((ThreadBoundPortal) portal).runsOnlyOn(me)) {
+      throw new IllegalStateException(
+          "Deadlock: "
+              + me.getName()
+              + " is waiting for "
+              + this
+              + ", which can only run on "
+              + me.getName()
+              + " (submitted to "
+              + portal.name()
+              + ")");
+    }
+  }
+
+  @Override
+  public CompletableFuture<T> toCompletableFuture() {
+    return future;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return state == CANCELLED;
+  }
+
+  @Override
+  public boolean isTimedOut() {
+    return state == CANCELLED && timedOut;
+  }
+
+  @Override
+  public boolean isDone() {
+    return state > COMPLETING;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return state == RUNNING;
+  }
+
+  // ---------------------------------------------------------------- callbacks
+
+  @Override
+  public void addCancelCallback(Runnable callback) {
+    if (callback == null) {
+      throw new NullPointerException("callback");
+    }
+    callbackLock.lock();
+    try {
+      if (cancelCallbacks != null) {
+        cancelCallbacks.add(callback);
+      }
+    } finally {
+      callbackLock.unlock();
+    }
+  }
+
+  @Override
+  public void addDoneCallback(Consumer<? super Call<T>> callback) {
+    if (callback == null) {
+      throw new NullPointerException("callback");
+    }
+    callbackLock.lock();
+    try {
+      if (doneCallbacks != null) {
+        doneCallbacks.add(callback);
+        return;
+      }
+    } finally {
+      callbackLock.unlock();
+    }
+    runSafely(() -> callback.accept(this), "done callback");
+  }
+
+  private void runCancelCallbacks() {
+    List<Runnable> callbacks;
+    callbackLock.lock();
+    try {
+      callbacks = cancelCallbacks;
+      cancelCallbacks = null;
+    } finally {
+      callbackLock.unlock();
+    }
+    for (Runnable callback : callbacks) {
+      runSafely(callback, "cancel callback");
+    }
+  }
+
+  private void runDoneCallbacks() {
+    List<Consumer<? super Call<T>>> callbacks;
+    callbackLock.lock();
+    try {
+      callbacks = doneCallbacks;
+      doneCallbacks = null;
+      cancelCallbacks = null;
+    } finally {
+      callbackLock.unlock();
+    }
+    for (Consumer<? super Call<T>> callback : callbacks) {
+      runSafely(() -> callback.accept(this), "done callback");
+    }
+  }
+
+  private void runSafely(Runnable callback, String what) {
+    try {
+      callback.run();
+    } catch (Throwable t) {
+      log.error("A {} of {} threw; the other callbacks still run", what, this, t);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + "(" + stateName() + ")";
+  }
+
+  private String stateName() {
+    switch (state) {
+      case PENDING:
+        return "pending";
+      case RUNNING:
+        return "running";
+      case SUCCEEDED:
+        return "succeeded";
+      case FAILED:
+        return "failed";
+      case CANCELLED:
+        return timedOut ? "timed out" : "cancelled";
+      default:
+        return "completing";
+    }
+  }
+}

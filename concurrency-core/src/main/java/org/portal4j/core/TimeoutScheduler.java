@@ -1,0 +1,53 @@
+package org.portal4j.core;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that enforces every call's timeout in this JVM: a daemon named {@value
+ * #THREAD_NAME}, started on the first timed call. Tasks must be short; a task that throws is
+ * logged and the scheduler goes on.
+ */
+final class TimeoutScheduler {
+
+  static final String THREAD_NAME = "portal4j-timeout-scheduler";
+  private static final Logger log = LoggerFactory.getLogger(TimeoutScheduler.class);
+
+  private TimeoutScheduler() {}
+
+  private static final class Holder {
+    static final ScheduledThreadPoolExecutor EXECUTOR = create();
+
+    private static ScheduledThreadPoolExecutor create() {
+      ScheduledThreadPoolExecutor executor =
+          new ScheduledThreadPoolExecutor(
+              1,
+              task -> {
+                Thread thread = new Thread(task, THREAD_NAME);
+                thread.setDaemon(true);
+                return thread;
+              });
+      // Finished calls cancel their timers; removing them keeps the queue as small as the
+      // number of calls in flight.
+      executor.setRemoveOnCancelPolicy(true);
+      return executor;
+    }
+  }
+
+  static ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    return Holder.EXECUTOR.schedule(
+        () -> {
+          try {
+            task.run();
+          } catch (Throwable t) {
+            log.error("Timeout task {} failed", task, t);
+          }
+        },
+        delay.toNanos(),
+        TimeUnit.NANOSECONDS);
+  }
+}
