@@ -30,7 +30,7 @@ final class LogCapture implements AutoCloseable {
 
   /** A snapshot of the events so far. */
   List<ILoggingEvent> events() {
-    synchronized (appender.list) {
+    synchronized (appender) { // AppenderBase.doAppend holds this monitor
       return List.copyOf(appender.list);
     }
   }
