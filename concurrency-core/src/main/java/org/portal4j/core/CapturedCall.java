@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -106,6 +107,9 @@ final class CapturedCall<T> implements Call<T> {
   private volatile Callable<?> fn;
   private volatile CallContext context;
   private volatile Thread bodyThread;
+  /** The outcome, written before the final state; read only once the call is done. */
+  private Object value;
+  private Throwable failure;
   private volatile CompletionStage<?> stage;
   private volatile ScheduledFuture<?> timer;
   /** Touched only by the thread running the body. */
@@ -309,9 +313,11 @@ final class CapturedCall<T> implements Call<T> {
     // The final state is written before the future completes, so that whoever the future
     // releases sees isDone(), isCancelled() and isTimedOut() agree with it.
     if (error == null) {
+      this.value = value;
       state = SUCCEEDED;
       future.succeed(value);
     } else {
+      this.failure = error;
       state = FAILED;
       future.fail(error);
     }
@@ -347,8 +353,9 @@ final class CapturedCall<T> implements Call<T> {
     stopTimer();
     runCancelCallbacks();
     timedOut = byTimeout;
+    failure = byTimeout ? timeoutException() : new CallCancelledException(name + " was cancelled");
     state = CANCELLED;
-    future.fail(byTimeout ? timeoutException() : new CallCancelledException(name + " was cancelled"));
+    future.fail(failure);
     interruptBody();
     CompletionStage<?> running = stage;
     if (running != null) {
@@ -479,17 +486,17 @@ final class CapturedCall<T> implements Call<T> {
 
   @Override
   public T result() {
-    if (!future.isDone()) {
+    if (!isDone()) {
       checkCanFinishWithoutUs();
+      try {
+        future.get();
+      } catch (InterruptedException e) {
+        throw interrupted(e);
+      } catch (ExecutionException | CancellationException e) {
+        // reported below from our own fields: CompletableFuture.get() may wrap the original
+      }
     }
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CompletionException("Interrupted while waiting for " + this, e);
-    } catch (ExecutionException e) {
-      throw rethrow(e.getCause());
-    }
+    return outcome();
   }
 
   @Override
@@ -497,17 +504,35 @@ final class CapturedCall<T> implements Call<T> {
     if (wait == null) {
       throw new NullPointerException("wait");
     }
-    if (!future.isDone()) {
+    if (!isDone()) {
       checkCanFinishWithoutUs();
+      try {
+        future.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        throw interrupted(e);
+      } catch (ExecutionException | CancellationException e) {
+        // reported below
+      }
     }
-    try {
-      return future.get(wait.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CompletionException("Interrupted while waiting for " + this, e);
-    } catch (ExecutionException e) {
-      throw rethrow(e.getCause());
+    return outcome();
+  }
+
+  private CompletionException interrupted(InterruptedException e) {
+    Thread.currentThread().interrupt();
+    return new CompletionException("Interrupted while waiting for " + this, e);
+  }
+
+  /** The outcome of a done call: the volatile read of state orders the plain outcome fields. */
+  @SuppressWarnings("unchecked")
+  private T outcome() {
+    while (state <= COMPLETING) {
+      Thread.onSpinWait(); // the future completes just after the final state is written
     }
+    Throwable f = failure;
+    if (f == null) {
+      return (T) value;
+    }
+    throw rethrow(f);
   }
 
   private static RuntimeException rethrow(Throwable cause) {

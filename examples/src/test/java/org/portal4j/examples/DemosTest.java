@@ -1,0 +1,50 @@
+package org.portal4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.portal4j.test.CheckThreadLeaks;
+
+@CheckThreadLeaks
+@Timeout(60)
+class DemosTest {
+
+  private static String run(ThrowingMain main) throws Exception {
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      main.run();
+    } finally {
+      System.setOut(original);
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    original.print(printed);
+    return printed;
+  }
+
+  interface ThrowingMain {
+    void run() throws Exception;
+  }
+
+  @Test
+  void seedScenarioRunsTheCallbackOnTheMainThread() throws Exception {
+    String out = run(() -> SeedScenarioDemo.main(new String[0]));
+    String me = Thread.currentThread().getName();
+    assertTrue(out.contains("backends chosen: {WORKER=platform}"), out);
+    assertTrue(out.contains("[" + String.format("%-16s", me) + "] the waiter runs the callback"), out);
+    assertTrue(out.contains("answer computed on " + me), out);
+    assertTrue(out.contains("the call finished: done"), out);
+  }
+
+  @Test
+  void timeoutDemoInterruptsTheBlockingCall() throws Exception {
+    String out = run(() -> TimeoutDemo.main(new String[0]));
+    assertTrue(out.contains("interrupted by the timeout"), out);
+    assertTrue(out.contains("caller got org.portal4j.CallTimeoutException"), out);
+  }
+}
