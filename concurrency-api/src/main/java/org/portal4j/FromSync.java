@@ -15,23 +15,25 @@ import java.util.concurrent.Callable;
  * done, before the method returns.
  *
  * <p>New-thread methods use a run-once worker of the chosen worker backend, so nothing they start
- * outlives its call.
+ * outlives its call. Loop methods use the {@linkplain Portals#globalLoop() global loop}; called on
+ * the loop's own thread they run the call inline instead of waiting for themselves.
  *
  * <p>Interrupting the waiting thread cancels the call; the method then throws {@link
  * CallCancelledException} with the thread's interrupt flag still set. Results and exceptions come
- * out as from {@link Call#result()}.
+ * out as from {@link Call#result()}. A wait that could only finish on the current thread fails
+ * fast with {@link IllegalStateException} instead of hanging.
  */
 public final class FromSync {
 
   private FromSync() {}
 
   /**
-   * Runs {@code call} on a new run-once worker thread and waits for it, running callbacks sent to this thread
-   * meanwhile; then runs {@code doneCallbacks} here.
+   * Runs {@code call} on a new run-once worker thread and waits for it, running callbacks it sends back
+   * meanwhile; then runs {@code doneCallbacks}.
    *
    * @param call the call
    * @param timeout the call's timeout, or null to keep its own
-   * @param doneCallbacks calls to run on this thread once the call is done
+   * @param doneCallbacks calls to run on the waiting side once the call is done
    * @param <T> the result type
    * @return the call's result
    */
@@ -67,7 +69,7 @@ public final class FromSync {
    *
    * @param fn the function
    * @param timeout the call's timeout, or null for none
-   * @param doneCallbacks calls to run on this thread once the call is done
+   * @param doneCallbacks calls to run on the waiting side once the call is done
    * @param <T> the result type
    * @return the function's result
    */
@@ -99,8 +101,7 @@ public final class FromSync {
   }
 
   /**
-   * Runs {@code call} on a new run-once worker thread and returns its result; the same as {@link
-   * #waitForCallInNewThread(Call, Duration)}.
+   * Runs {@code call} on a new run-once worker thread; the same as {@link #waitForCallInNewThread(Call, Duration)}.
    *
    * @param call the call
    * @param timeout the call's timeout, or null to keep its own
@@ -112,7 +113,7 @@ public final class FromSync {
   }
 
   /**
-   * Runs {@code call} on a new run-once worker thread and returns its result, keeping the call's timeout.
+   * Runs {@code call} on a new run-once worker thread, keeping the call's timeout.
    *
    * @param call the call
    * @param <T> the result type
@@ -123,7 +124,7 @@ public final class FromSync {
   }
 
   /**
-   * Runs {@code fn} on a new run-once worker thread and returns its result.
+   * Runs {@code fn} on a new run-once worker thread.
    *
    * @param fn the function
    * @param timeout the call's timeout, or null for none
@@ -135,7 +136,7 @@ public final class FromSync {
   }
 
   /**
-   * Runs {@code fn} on a new run-once worker thread and returns its result.
+   * Runs {@code fn} on a new run-once worker thread.
    *
    * @param fn the function
    * @param <T> the result type
@@ -192,13 +193,178 @@ public final class FromSync {
   }
 
   /**
-   * Runs {@code call} on {@code portal} and waits for it, running callbacks sent to this thread
-   * meanwhile; then runs {@code doneCallbacks} here.
+   * Runs {@code call} on the global event loop and waits for it, running callbacks it sends back
+   * meanwhile; then runs {@code doneCallbacks}.
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param doneCallbacks calls to run on the waiting side once the call is done
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallInLoopThread(Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+    return RuntimeBinding.runtime().waitForCall(RuntimeBinding.runtime().globalLoop(), call, timeout, doneCallbacks);
+  }
+
+  /**
+   * Same as {@link #waitForCallInLoopThread(Call, Duration, Collection)} with no done callbacks.
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallInLoopThread(Call<T> call, Duration timeout) {
+    return waitForCallInLoopThread(call, timeout, List.of());
+  }
+
+  /**
+   * Same as {@link #waitForCallInLoopThread(Call, Duration, Collection)}, keeping the call's timeout.
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallInLoopThread(Call<T> call) {
+    return waitForCallInLoopThread(call, null, List.of());
+  }
+
+  /**
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInLoopThread(Call, Duration, Collection)}.
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param doneCallbacks calls to run on the waiting side once the call is done
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallInLoopThread(Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+    return waitForCallInLoopThread(Call.<T>of(fn), timeout, doneCallbacks);
+  }
+
+  /**
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInLoopThread(Call, Duration)}.
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallInLoopThread(Callable<? extends T> fn, Duration timeout) {
+    return waitForCallInLoopThread(Call.<T>of(fn), timeout, List.of());
+  }
+
+  /**
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInLoopThread(Call)}.
+   *
+   * @param fn the function
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallInLoopThread(Callable<? extends T> fn) {
+    return waitForCallInLoopThread(Call.<T>of(fn), null, List.of());
+  }
+
+  /**
+   * Runs {@code call} on the global event loop; the same as {@link #waitForCallInLoopThread(Call, Duration)}.
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T callInLoopThread(Call<T> call, Duration timeout) {
+    return waitForCallInLoopThread(call, timeout, List.of());
+  }
+
+  /**
+   * Runs {@code call} on the global event loop, keeping the call's timeout.
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T callInLoopThread(Call<T> call) {
+    return waitForCallInLoopThread(call, null, List.of());
+  }
+
+  /**
+   * Runs {@code fn} on the global event loop.
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T callInLoopThread(Callable<? extends T> fn, Duration timeout) {
+    return waitForCallInLoopThread(Call.<T>of(fn), timeout, List.of());
+  }
+
+  /**
+   * Runs {@code fn} on the global event loop.
+   *
+   * @param fn the function
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T callInLoopThread(Callable<? extends T> fn) {
+    return waitForCallInLoopThread(Call.<T>of(fn), null, List.of());
+  }
+
+  /**
+   * Submits {@code call} to the global event loop and returns at once.
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the same call, submitted
+   */
+  public static <T> Call<T> callSoonInLoopThread(Call<T> call, Duration timeout) {
+    return RuntimeBinding.runtime().callSoon(RuntimeBinding.runtime().globalLoop(), call, timeout);
+  }
+
+  /**
+   * Submits {@code call} to the global event loop, keeping its timeout.
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return the same call, submitted
+   */
+  public static <T> Call<T> callSoonInLoopThread(Call<T> call) {
+    return callSoonInLoopThread(call, null);
+  }
+
+  /**
+   * Wraps {@code fn} in a call and submits it to the global event loop.
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the new call, submitted
+   */
+  public static <T> Call<T> callSoonInLoopThread(Callable<? extends T> fn, Duration timeout) {
+    return callSoonInLoopThread(Call.<T>of(fn), timeout);
+  }
+
+  /**
+   * Wraps {@code fn} in a call and submits it to the global event loop.
+   *
+   * @param fn the function
+   * @param <T> the result type
+   * @return the new call, submitted
+   */
+  public static <T> Call<T> callSoonInLoopThread(Callable<? extends T> fn) {
+    return callSoonInLoopThread(Call.<T>of(fn), null);
+  }
+
+  /**
+   * Runs {@code call} on {@code portal} and waits for it, running callbacks it sends back
+   * meanwhile; then runs {@code doneCallbacks}.
    *
    * @param portal where the call runs
    * @param call the call
    * @param timeout the call's timeout, or null to keep its own
-   * @param doneCallbacks calls to run on this thread once the call is done
+   * @param doneCallbacks calls to run on the waiting side once the call is done
    * @param <T> the result type
    * @return the call's result
    */
@@ -237,7 +403,7 @@ public final class FromSync {
    * @param portal where the call runs
    * @param fn the function
    * @param timeout the call's timeout, or null for none
-   * @param doneCallbacks calls to run on this thread once the call is done
+   * @param doneCallbacks calls to run on the waiting side once the call is done
    * @param <T> the result type
    * @return the function's result
    */
@@ -271,8 +437,7 @@ public final class FromSync {
   }
 
   /**
-   * Runs {@code call} on {@code portal} and returns its result; the same as {@link
-   * #waitForCallIn(Portal, Call, Duration)}.
+   * Runs {@code call} on {@code portal}; the same as {@link #waitForCallIn(Portal, Call, Duration)}.
    *
    * @param portal where the call runs
    * @param call the call
@@ -285,7 +450,7 @@ public final class FromSync {
   }
 
   /**
-   * Runs {@code call} on {@code portal} and returns its result, keeping the call's timeout.
+   * Runs {@code call} on {@code portal}, keeping the call's timeout.
    *
    * @param portal where the call runs
    * @param call the call
@@ -297,7 +462,7 @@ public final class FromSync {
   }
 
   /**
-   * Runs {@code fn} on {@code portal} and returns its result.
+   * Runs {@code fn} on {@code portal}.
    *
    * @param portal where the call runs
    * @param fn the function
@@ -310,7 +475,7 @@ public final class FromSync {
   }
 
   /**
-   * Runs {@code fn} on {@code portal} and returns its result.
+   * Runs {@code fn} on {@code portal}.
    *
    * @param portal where the call runs
    * @param fn the function

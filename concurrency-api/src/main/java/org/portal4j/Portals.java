@@ -1,12 +1,14 @@
 package org.portal4j;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.portal4j.spi.PortalKind;
 
 /**
  * Makes portals with the backend chosen for each {@link PortalKind}: per kind the available {@link
  * org.portal4j.spi.PortalProvider} with the highest priority, unless the system property {@code
- * portal4j.worker} names another one.
+ * portal4j.worker} or {@code portal4j.loop} names another one.
  */
 public final class Portals {
 
@@ -41,7 +43,80 @@ public final class Portals {
   }
 
   /**
-   * The name of the provider chosen for each kind, such as {@code {WORKER=platform}}.
+   * A new, not yet started event loop with {@linkplain PortalOptions#defaults() default options}.
+   * It starts on its first submit or {@link LoopPortal#start()}.
+   *
+   * @return the loop
+   * @throws IllegalStateException if no runtime is on the class path, or the configured backend is
+   *     unknown
+   */
+  public static LoopPortal newEventLoopThread() {
+    return newEventLoopThread(PortalOptions.defaults());
+  }
+
+  /**
+   * A new, not yet started event loop.
+   *
+   * @param options how to make it ({@code runOnce} is ignored by loops)
+   * @return the loop
+   * @throws NullPointerException if {@code options} is null
+   * @throws IllegalStateException if no runtime is on the class path, or the configured backend is
+   *     unknown
+   */
+  public static LoopPortal newEventLoopThread(PortalOptions options) {
+    if (options == null) {
+      throw new NullPointerException("options");
+    }
+    return RuntimeBinding.runtime().newEventLoopThread(options);
+  }
+
+  /**
+   * The global event loop: a running daemon loop whose thread is named {@code
+   * GlobalEventLoopThread}, created on first use. After it was shut down, the next call returns a
+   * new one.
+   *
+   * @return the running global loop
+   */
+  public static LoopPortal globalLoop() {
+    return RuntimeBinding.runtime().globalLoop();
+  }
+
+  /**
+   * Whether the current thread is the global loop's thread. Never creates the loop.
+   *
+   * @return true on the global loop's thread
+   */
+  public static boolean inGlobalLoop() {
+    return RuntimeBinding.runtime().inGlobalLoop();
+  }
+
+  /**
+   * Shuts the global loop down (if there is one) and waits until its thread has exited or the
+   * timeout elapsed; a loop that did not exit in time is logged at WARN. An interrupt ends the
+   * wait with a {@link java.util.concurrent.CompletionException} caused by the {@link
+   * InterruptedException}, flag still set.
+   *
+   * @param timeout how long to wait at most
+   * @throws IllegalStateException if called on the global loop's own thread
+   */
+  public static void waitForGlobalLoopExit(Duration timeout) {
+    if (timeout == null) {
+      throw new NullPointerException("timeout");
+    }
+    RuntimeBinding.runtime().waitForGlobalLoopExit(timeout);
+  }
+
+  /**
+   * The loop whose thread the current thread is, if any.
+   *
+   * @return the current loop
+   */
+  public static Optional<LoopPortal> currentLoop() {
+    return RuntimeBinding.runtime().currentLoop();
+  }
+
+  /**
+   * The name of the provider chosen for each kind, such as {@code {WORKER=platform, LOOP=platform}}.
    *
    * @return an unmodifiable map from kind to provider name
    * @throws IllegalStateException if the provider configured for a kind is unknown

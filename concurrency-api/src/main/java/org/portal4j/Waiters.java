@@ -25,6 +25,23 @@ public final class Waiters {
   }
 
   /**
+   * A new non-blocking waiter for {@code call}, owned by the current thread. Its callbacks run on
+   * the loop of the thread that calls {@link AsyncWaiter#awaitAsync()}.
+   *
+   * @param call the call to wait for
+   * @param <T> its result type
+   * @return the waiter, registered for the current thread
+   * @throws NullPointerException if {@code call} is null
+   * @throws IllegalStateException if the call already has a waiter
+   */
+  public static <T> AsyncWaiter<T> async(Call<T> call) {
+    if (call == null) {
+      throw new NullPointerException("call");
+    }
+    return RuntimeBinding.runtime().newAsyncWaiter(call);
+  }
+
+  /**
    * The waiters registered for {@code thread}, innermost (most recently created) last.
    *
    * @param thread the thread

@@ -40,6 +40,14 @@ public interface WorkerPortal extends Portal, AutoCloseable {
   boolean awaitTermination(Duration timeout) throws InterruptedException;
 
   /**
+   * Whether {@link #shutdown()} was called (a run-once worker shuts itself down once it has its
+   * call): the portal takes no more calls.
+   *
+   * @return true once shut down
+   */
+  boolean isShutdown();
+
+  /**
    * Whether the worker's thread has started and not yet terminated.
    *
    * @return true while the worker runs

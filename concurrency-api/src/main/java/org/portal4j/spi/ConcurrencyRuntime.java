@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.portal4j.AsyncWaiter;
 import org.portal4j.Call;
+import org.portal4j.LoopPortal;
 import org.portal4j.Portal;
 import org.portal4j.PortalOptions;
 import org.portal4j.SyncWaiter;
@@ -37,6 +40,21 @@ public interface ConcurrencyRuntime {
   /** Backs {@link org.portal4j.Portals#newWorkerThread(PortalOptions)}. */
   WorkerPortal newWorkerThread(PortalOptions options);
 
+  /** Backs {@link org.portal4j.Portals#newEventLoopThread(PortalOptions)}. */
+  LoopPortal newEventLoopThread(PortalOptions options);
+
+  /** Backs {@link org.portal4j.Portals#globalLoop()}. */
+  LoopPortal globalLoop();
+
+  /** Backs {@link org.portal4j.Portals#inGlobalLoop()}. */
+  boolean inGlobalLoop();
+
+  /** Backs {@link org.portal4j.Portals#waitForGlobalLoopExit(Duration)}. */
+  void waitForGlobalLoopExit(Duration timeout);
+
+  /** Backs {@link org.portal4j.Portals#currentLoop()}. */
+  Optional<LoopPortal> currentLoop();
+
   /** A run-once worker of the chosen worker backend, for the new-thread methods of FromSync. */
   Portal newThreadPortal();
 
@@ -46,6 +64,9 @@ public interface ConcurrencyRuntime {
   /** Backs {@link org.portal4j.Waiters#sync}. */
   <T> SyncWaiter<T> newSyncWaiter(Call<T> call);
 
+  /** Backs {@link org.portal4j.Waiters#async}. */
+  <T> AsyncWaiter<T> newAsyncWaiter(Call<T> call);
+
   /** Backs {@link org.portal4j.Waiters#forThread}. */
   List<Waiter<?>> waitersFor(Thread thread);
 
@@ -54,6 +75,10 @@ public interface ConcurrencyRuntime {
 
   /** Backs {@link org.portal4j.FromSync#waitForCallIn}; {@code timeout} may be null. */
   <T> T waitForCall(
+      Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks);
+
+  /** Backs {@link org.portal4j.FromAsync#waitForCallIn}; {@code timeout} may be null. */
+  <T> CompletableFuture<T> waitForCallAsync(
       Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks);
 
   /** Backs {@link org.portal4j.FromSync#callSoonInNewThread}; {@code timeout} may be null. */

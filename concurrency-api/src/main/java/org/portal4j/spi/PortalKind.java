@@ -3,5 +3,7 @@ package org.portal4j.spi;
 /** The kinds of portal a {@link PortalProvider} can make. */
 public enum PortalKind {
   /** Worker portals ({@link org.portal4j.WorkerPortal}): calls run on a thread of their own. */
-  WORKER
+  WORKER,
+  /** Event loops ({@link org.portal4j.LoopPortal}): one thread runs many calls without blocking. */
+  LOOP
 }

@@ -1,6 +1,7 @@
 package org.portal4j.spi;
 
 import java.util.Set;
+import org.portal4j.LoopPortal;
 import org.portal4j.PortalOptions;
 import org.portal4j.WorkerPortal;
 
@@ -11,8 +12,8 @@ import org.portal4j.WorkerPortal;
  *
  * <p>Per {@link PortalKind}, the {@linkplain #isAvailable() available} provider with the highest
  * {@linkplain #priority() priority} is used, unless the system property {@code portal4j.worker}
- * names another. A provider that fails to load or construct is logged and skipped; an exception
- * from {@link #newWorker} reaches the caller.
+ * names another ({@code portal4j.loop} for loops). A provider that fails to load or construct is logged and skipped; an exception
+ * from {@link #newWorker} or {@link #newLoop} reaches the caller.
  */
 public interface PortalProvider {
 
@@ -56,4 +57,13 @@ public interface PortalProvider {
    * @return the worker
    */
   WorkerPortal newWorker(PortalOptions options);
+
+  /**
+   * A new, not yet started event loop. Called only if {@link #kinds()} contains {@link
+   * PortalKind#LOOP}.
+   *
+   * @param options how to make it
+   * @return the loop
+   */
+  LoopPortal newLoop(PortalOptions options);
 }

@@ -3,12 +3,13 @@ package org.portal4j.core;
 import com.google.auto.service.AutoService;
 import java.util.EnumSet;
 import java.util.Set;
+import org.portal4j.LoopPortal;
 import org.portal4j.PortalOptions;
 import org.portal4j.WorkerPortal;
 import org.portal4j.spi.PortalKind;
 import org.portal4j.spi.PortalProvider;
 
-/** The built-in backend: portals on platform threads. Priority 0, so any other backend wins. */
+/** The built-in backend: worker threads and event loops on platform threads. Priority 0, so any other backend wins. */
 @AutoService(PortalProvider.class)
 public final class PlatformPortalProvider implements PortalProvider {
 
@@ -30,11 +31,16 @@ public final class PlatformPortalProvider implements PortalProvider {
 
   @Override
   public Set<PortalKind> kinds() {
-    return EnumSet.of(PortalKind.WORKER);
+    return EnumSet.of(PortalKind.WORKER, PortalKind.LOOP);
   }
 
   @Override
   public WorkerPortal newWorker(PortalOptions options) {
     return new WorkerThreadPortal(options);
+  }
+
+  @Override
+  public LoopPortal newLoop(PortalOptions options) {
+    return new EventLoopPortal(options);
   }
 }

@@ -197,6 +197,16 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
   }
 
   @Override
+  public boolean isShutdown() {
+    lock.lock();
+    try {
+      return state == State.SHUTTING_DOWN || state == State.TERMINATED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
   public boolean isDaemon() {
     return daemon;
   }
