@@ -35,7 +35,7 @@ class DemosTest {
   void seedScenarioRunsTheCallbackOnTheMainThread() throws Exception {
     String out = run(() -> SeedScenarioDemo.main(new String[0]));
     String me = Thread.currentThread().getName();
-    assertTrue(out.contains("backends chosen: {WORKER=platform}"), out);
+    assertTrue(out.contains("backends chosen: {WORKER=platform, LOOP=platform}"), out);
     assertTrue(out.contains("[" + String.format("%-16s", me) + "] the waiter runs the callback"), out);
     assertTrue(out.contains("answer computed on " + me), out);
     assertTrue(out.contains("the call finished: done"), out);
@@ -46,5 +46,13 @@ class DemosTest {
     String out = run(() -> TimeoutDemo.main(new String[0]));
     assertTrue(out.contains("interrupted by the timeout"), out);
     assertTrue(out.contains("caller got org.portal4j.CallTimeoutException"), out);
+  }
+
+  @Test
+  void asyncDemoCrossesBothWaysWithoutBlockingTheLoop() throws Exception {
+    String out = run(() -> AsyncDemo.main(new String[0]));
+    assertTrue(out.contains("[GlobalEventLoopThread] async function running on the loop"), out);
+    assertTrue(out.contains("[WorkerThread-"), out);
+    assertTrue(out.contains("main got: 26 characters"), out);
   }
 }
