@@ -51,19 +51,25 @@ public interface PortalProvider {
 
   /**
    * A new, not yet started worker portal. Called only if {@link #kinds()} contains {@link
-   * PortalKind#WORKER}.
+   * PortalKind#WORKER}; a provider of loops only need not override it.
    *
    * @param options how to make it
    * @return the worker
+   * @throws UnsupportedOperationException by default: this provider makes no workers
    */
-  WorkerPortal newWorker(PortalOptions options);
+  default WorkerPortal newWorker(PortalOptions options) {
+    throw new UnsupportedOperationException("Provider " + name() + " makes no WORKER portals");
+  }
 
   /**
    * A new, not yet started event loop. Called only if {@link #kinds()} contains {@link
-   * PortalKind#LOOP}.
+   * PortalKind#LOOP}; a provider of workers only need not override it.
    *
    * @param options how to make it
    * @return the loop
+   * @throws UnsupportedOperationException by default: this provider makes no loops
    */
-  LoopPortal newLoop(PortalOptions options);
+  default LoopPortal newLoop(PortalOptions options) {
+    throw new UnsupportedOperationException("Provider " + name() + " makes no LOOP portals");
+  }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.portal4j.spi.ThreadBoundPortal;
 import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
 import org.portal4j.SyncWaiter;

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.portal4j.spi.ThreadBoundPortal;
 import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
 import org.portal4j.CallTimeoutException;

@@ -7,7 +7,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
+import java.util.function.BiFunction;
+import org.portal4j.spi.ThreadBoundPortal;
 import org.portal4j.Call;
 import org.portal4j.PortalOptions;
 import org.portal4j.WorkerPortal;
@@ -38,7 +39,7 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
   private final String name;
   private final boolean daemon;
   private final boolean runOnce;
-  private final Function<Runnable, Thread> threadFactory;
+  private final BiFunction<Runnable, String, Thread> threadFactory;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final ReentrantLock lock = new ReentrantLock();
@@ -58,13 +59,14 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
   }
 
   /**
-   * A worker whose thread comes from {@code threadFactory}, given the worker's loop and name.
+   * A worker whose thread comes from {@code threadFactory}, given the worker's task and name.
    *
    * @param options name, daemon flag, run-once
-   * @param threadFactory makes the (unstarted) thread that runs the given task; null for a platform
-   *     thread named after the portal
+   * @param threadFactory makes the (unstarted) thread that runs the given task, named with the
+   *     given name; null for a platform thread
    */
-  protected WorkerThreadPortal(PortalOptions options, Function<Runnable, Thread> threadFactory) {
+  protected WorkerThreadPortal(
+      PortalOptions options, BiFunction<Runnable, String, Thread> threadFactory) {
     this.name =
         options.name() != null
             ? options.name()
@@ -74,8 +76,8 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
     this.threadFactory =
         threadFactory != null
             ? threadFactory
-            : task -> {
-              Thread t = new Thread(task, name);
+            : (task, threadName) -> {
+              Thread t = new Thread(task, threadName);
               t.setDaemon(daemon);
               return t;
             };
@@ -124,7 +126,7 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
 
   private void startLocked() {
     if (state == State.NEW) {
-      Thread t = threadFactory.apply(this::loop);
+      Thread t = threadFactory.apply(this::loop, name);
       thread = t;
       state = State.RUNNING;
       t.start();

@@ -1,0 +1,20 @@
+package org.portal4j.spi;
+
+import org.portal4j.Portal;
+
+/**
+ * A portal whose calls can run on one thread only (a worker's thread, an event loop's thread, a
+ * waiter's owner). Blocking waits use it to fail fast: waiting on that very thread for a call
+ * that has not started would never end, so the runtime throws {@link IllegalStateException}
+ * instead of hanging. Custom single-thread portals should implement it too.
+ */
+public interface ThreadBoundPortal extends Portal {
+
+  /**
+   * Whether calls submitted to this portal can only run on {@code thread}.
+   *
+   * @param thread a thread
+   * @return true if {@code thread} is the only one that runs this portal's calls
+   */
+  boolean runsOnlyOn(Thread thread);
+}
