@@ -117,16 +117,21 @@ final class Backends {
         .collect(Collectors.joining(", ", "[", "]"));
   }
 
+  /** Loads the providers now if that has not happened yet. */
+  void load() {
+    providers();
+  }
+
   private List<PortalProvider> providers() {
     List<PortalProvider> loaded = providers;
     if (loaded == null) {
-      loaded = load();
+      loaded = discover();
       providers = loaded;
     }
     return loaded;
   }
 
-  private List<PortalProvider> load() {
+  private List<PortalProvider> discover() {
     List<PortalProvider> loaded = new ArrayList<>();
     Iterator<PortalProvider> it = discovery.get();
     while (true) {

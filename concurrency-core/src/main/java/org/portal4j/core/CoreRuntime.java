@@ -134,6 +134,7 @@ public final class CoreRuntime implements ConcurrencyRuntime {
 
   @Override
   public Optional<LoopPortal> currentLoop() {
+    backends.load(); // backends may teach CurrentLoop to recognise their threads
     return CurrentLoop.get();
   }
 
@@ -158,7 +159,7 @@ public final class CoreRuntime implements ConcurrencyRuntime {
   }
 
   private LoopPortal loopOfCaller() {
-    return CurrentLoop.get().orElseGet(this::globalLoop);
+    return currentLoop().orElseGet(this::globalLoop);
   }
 
   @Override

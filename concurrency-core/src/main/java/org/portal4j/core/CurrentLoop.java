@@ -1,6 +1,9 @@
 package org.portal4j.core;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.portal4j.LoopPortal;
 
 /**
@@ -11,6 +14,8 @@ import org.portal4j.LoopPortal;
 public final class CurrentLoop {
 
   private static final ThreadLocal<LoopPortal> LOOP = new ThreadLocal<>();
+  private static final List<Supplier<Optional<LoopPortal>>> RESOLVERS =
+      new CopyOnWriteArrayList<>();
 
   private CurrentLoop() {}
 
@@ -20,7 +25,30 @@ public final class CurrentLoop {
    * @return the loop, empty off loop threads
    */
   public static Optional<LoopPortal> get() {
-    return Optional.ofNullable(LOOP.get());
+    LoopPortal bound = LOOP.get();
+    if (bound != null) {
+      return Optional.of(bound);
+    }
+    for (Supplier<Optional<LoopPortal>> resolver : RESOLVERS) {
+      Optional<LoopPortal> found = resolver.get();
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Adds a way to recognise loop threads that no portal has bound (threads of a foreign loop
+   * library), asked in order when the current thread is not bound.
+   *
+   * @param resolver answers the portal for the current thread, or empty
+   */
+  public static void addResolver(Supplier<Optional<LoopPortal>> resolver) {
+    if (resolver == null) {
+      throw new NullPointerException("resolver");
+    }
+    RESOLVERS.add(resolver);
   }
 
   /**
