@@ -49,13 +49,16 @@ public final class NettyPortals {
     NettyLoopPortal portal =
         WRAPPED.computeIfAbsent(
             loop,
-            executor ->
-                new NettyLoopPortal(
-                    "NettyEventLoop-" + GENERATED_NAMES.incrementAndGet(),
-                    false,
-                    executor,
-                    null,
-                    DEFAULT_SHUTDOWN_GRACE));
+            executor -> {
+              // Forget the portal when the user's loop ends, so dead loops are not kept.
+              executor.terminationFuture().addListener(f -> WRAPPED.remove(executor));
+              return new NettyLoopPortal(
+                  "NettyEventLoop-" + GENERATED_NAMES.incrementAndGet(),
+                  false,
+                  executor,
+                  null,
+                  DEFAULT_SHUTDOWN_GRACE);
+            });
     portal.start();
     return portal;
   }
@@ -68,6 +71,21 @@ public final class NettyPortals {
    * @return the loop, not started
    */
   public static LoopPortal newLoop(PortalOptions options) {
+    return newLoop(options, DEFAULT_SHUTDOWN_GRACE);
+  }
+
+  /**
+   * Like {@link #newLoop(PortalOptions)}, with the time each shutdown call may take at shutdown
+   * before it is cancelled.
+   *
+   * @param options name and daemon flag
+   * @param shutdownGrace the bound per shutdown call
+   * @return the loop, not started
+   */
+  public static LoopPortal newLoop(PortalOptions options, Duration shutdownGrace) {
+    if (shutdownGrace == null || shutdownGrace.isNegative()) {
+      throw new IllegalArgumentException("shutdownGrace must be zero or positive: " + shutdownGrace);
+    }
     String name =
         options.name() != null
             ? options.name()
@@ -81,7 +99,7 @@ public final class NettyPortals {
         };
     MultiThreadIoEventLoopGroup group =
         new MultiThreadIoEventLoopGroup(1, threads, NioIoHandler.newFactory());
-    return new NettyLoopPortal(name, daemon, group.next(), group, DEFAULT_SHUTDOWN_GRACE);
+    return new NettyLoopPortal(name, daemon, group.next(), group, shutdownGrace);
   }
 
   /**
