@@ -21,7 +21,7 @@ import org.portal4j.WorkerPortal;
 import org.portal4j.spi.PortalKind;
 import org.portal4j.test.CheckThreadLeaks;
 
-@CheckThreadLeaks(ignore = "VirtualThread-unblocker") // a JDK thread, started with the first virtual thread
+@CheckThreadLeaks
 @Timeout(120)
 class VirtualBackendTest {
 
