@@ -1,84 +1,47 @@
 package org.portal4j.core;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import org.portal4j.spi.ThreadBoundPortal;
 import org.portal4j.AsyncWaiter;
 import org.portal4j.Call;
 import org.portal4j.LoopPortal;
+import org.portal4j.spi.ThreadBoundPortal;
 
 /**
  * The runtime's {@link AsyncWaiter}: callbacks run on the loop chosen when {@link #awaitAsync()}
  * is called; until then they are kept. Everything is handed to the loop in submission order under
- * one lock, and the "call is done" step is queued behind them, so callbacks submitted before the
- * call finished run (and async ones complete) before waiting ends.
+ * the waiter's lock, and the "call is done" step is queued behind them, so callbacks submitted
+ * before the call finished run (and async ones complete) before waiting ends.
  */
-final class LoopWaiter<T> implements AsyncWaiter<T>, ThreadBoundPortal {
+final class LoopWaiter<T> extends AbstractWaiter<T> implements AsyncWaiter<T> {
 
-  private final Call<T> call;
-  private final Thread owner;
-  private final WaiterRegistry registry;
   private final Supplier<LoopPortal> loopOfCaller;
   private final CompletableFuture<Call<T>> waited = new CompletableFuture<>();
-  private final ReentrantLock lock = new ReentrantLock();
-
-  // guarded by lock
-  private final ArrayDeque<Call<?>> early = new ArrayDeque<>();
-  private final List<Call<?>> started = new ArrayList<>();
-  private List<Call<?>> doneCallbacks = new ArrayList<>();
-  private volatile LoopPortal loop;
-  private boolean callDone;
-  private boolean ended;
+  private volatile LoopPortal loop; // written under lock
 
   LoopWaiter(Call<T> call, WaiterRegistry registry, Supplier<LoopPortal> loopOfCaller) {
-    this.call = call;
-    this.owner = Thread.currentThread();
-    this.registry = registry;
+    super(call, registry);
     this.loopOfCaller = loopOfCaller;
-    registry.register(this);
-    call.addDoneCallback(done -> onCallDone());
+    watchCall();
   }
 
   @Override
-  public <C> Call<C> submit(Call<C> callback) {
-    if (callback == null) {
-      throw new NullPointerException("callback");
+  void accept(Call<?> callback) {
+    if (loop == null) {
+      queued.add(callback);
+    } else {
+      dispatch(callback);
     }
-    lock.lock();
-    try {
-      if (callDone || call.isDone()) {
-        throw new IllegalStateException(
-            "Cannot submit " + callback + " to the waiter of " + call + ": the call is done");
-      }
-      callback.setRunner(this);
-      if (loop == null) {
-        early.add(callback);
-      } else {
-        dispatch(callback);
-      }
-    } finally {
-      lock.unlock();
-    }
-    return callback;
-  }
-
-  /** Forgets a waiter that will never be awaited because its call could not be submitted. */
-  void abandon() {
-    takeDoneCallbacks();
-    registry.deregister(this);
   }
 
   /** Hands a callback to the loop. Caller holds the lock. */
   private void dispatch(Call<?> callback) {
-    started.removeIf(Call::isDone);
-    started.add(callback);
+    markStarted(callback);
     try {
       loop.execute(callback::run);
     } catch (RejectedExecutionException e) {
@@ -97,9 +60,7 @@ final class LoopWaiter<T> implements AsyncWaiter<T>, ThreadBoundPortal {
         throw new IllegalStateException("The waiter of " + call + " was already awaited");
       }
       loop = chosen;
-      for (Iterator<Call<?>> it = early.iterator(); it.hasNext(); ) {
-        Call<?> callback = it.next();
-        it.remove();
+      for (Call<?> callback = queued.poll(); callback != null; callback = queued.poll()) {
         dispatch(callback);
       }
       finishNow = callDone;
@@ -112,28 +73,14 @@ final class LoopWaiter<T> implements AsyncWaiter<T>, ThreadBoundPortal {
     return waited.minimalCompletionStage();
   }
 
-  private void onCallDone() {
-    List<Call<?>> toCancel = List.of();
-    boolean awaited;
-    lock.lock();
-    try {
-      callDone = true;
-      if (call.isCancelled()) {
-        toCancel = new ArrayList<>(early);
-        toCancel.addAll(started);
-      }
-      awaited = loop != null;
-    } finally {
-      lock.unlock();
-    }
-    for (Call<?> callback : toCancel) {
-      callback.cancel();
-    }
-    if (awaited) {
-      onLoop(this::finish); // queued behind every callback already handed to the loop
-    } else {
-      registry.deregister(this);
-    }
+  @Override
+  boolean callDoneLocked() {
+    return loop != null;
+  }
+
+  @Override
+  void callDoneWhileWaiting() {
+    onLoop(this::finish); // queued behind every callback already handed to the loop
   }
 
   /** On the loop, after the call is done: wait for async callbacks, then run done callbacks. */
@@ -151,19 +98,7 @@ final class LoopWaiter<T> implements AsyncWaiter<T>, ThreadBoundPortal {
       lock.unlock();
     }
     CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
-        .whenComplete((v, e) -> onLoop(() -> runDoneCallbacks(takeDoneCallbacks().iterator())));
-  }
-
-  private List<Call<?>> takeDoneCallbacks() {
-    lock.lock();
-    try {
-      ended = true;
-      List<Call<?>> callbacks = doneCallbacks;
-      doneCallbacks = List.of();
-      return callbacks;
-    } finally {
-      lock.unlock();
-    }
+        .whenComplete((v, e) -> onLoop(() -> runDoneCallbacks(endWaiting().iterator())));
   }
 
   /** Runs done callbacks one after another on the loop, awaiting async ones, then completes. */
@@ -191,39 +126,6 @@ final class LoopWaiter<T> implements AsyncWaiter<T>, ThreadBoundPortal {
   }
 
   @Override
-  public Call<T> call() {
-    return call;
-  }
-
-  @Override
-  public Thread owner() {
-    return owner;
-  }
-
-  @Override
-  public boolean isCallDone() {
-    return call.isDone();
-  }
-
-  @Override
-  public void addDoneCallback(Call<?> callback) {
-    if (callback == null) {
-      throw new NullPointerException("callback");
-    }
-    lock.lock();
-    try {
-      if (ended) {
-        throw new IllegalStateException(
-            "Cannot add a done callback to the waiter of " + call + ": waiting has ended");
-      }
-      callback.setRunner(this);
-      doneCallbacks.add(callback);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @Override
   public boolean runsOnlyOn(Thread thread) {
     LoopPortal l = loop;
     return l instanceof ThreadBoundPortal && ((ThreadBoundPortal) l).runsOnlyOn(thread);
@@ -232,10 +134,5 @@ final class LoopWaiter<T> implements AsyncWaiter<T>, ThreadBoundPortal {
   @Override
   public String name() {
     return "AsyncWaiter[" + call.name() + " of " + owner.getName() + "]";
-  }
-
-  @Override
-  public String toString() {
-    return name();
   }
 }

@@ -1,0 +1,163 @@
+package org.portal4j.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.portal4j.Call;
+import org.portal4j.Waiter;
+import org.portal4j.spi.ThreadBoundPortal;
+
+/**
+ * What both waiters share: registration, the callback queue, done callbacks, and the rule that
+ * one lock guards the queue and the waiter's flags, and the waited call's done hook takes it too.
+ * So a callback is either queued before the call is seen done (and runs) or rejected (and the
+ * submitter knows): none is silently dropped. Subclasses decide where and when callbacks run.
+ */
+abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
+
+  final Call<T> call;
+  final Thread owner;
+  final WaiterRegistry registry;
+  final ReentrantLock lock = new ReentrantLock();
+
+  // guarded by lock
+  /** Callbacks submitted and not yet handed to whatever runs them. */
+  final ArrayDeque<Call<?>> queued = new ArrayDeque<>();
+  /** Callbacks handed over and perhaps not done yet (async ones outlive run()). */
+  final List<Call<?>> started = new ArrayList<>();
+  boolean callDone;
+  private List<Call<?>> doneCallbacks = new ArrayList<>();
+  private boolean ended;
+
+  AbstractWaiter(Call<T> call, WaiterRegistry registry) {
+    this.call = call;
+    this.owner = Thread.currentThread();
+    this.registry = registry;
+    registry.register(this);
+  }
+
+  /** Starts watching the call; subclasses call it last in their constructor. */
+  final void watchCall() {
+    call.addDoneCallback(done -> onCallDone());
+  }
+
+  /** Takes a submitted callback; the lock is held. */
+  abstract void accept(Call<?> callback);
+
+  /**
+   * Reacts to the call being done while the lock is held.
+   *
+   * @return whether waiting has started (so waiting, not the call, ends the registration)
+   */
+  abstract boolean callDoneLocked();
+
+  /** Reacts to the call being done after the lock is released, if waiting had started. */
+  abstract void callDoneWhileWaiting();
+
+  private void onCallDone() {
+    List<Call<?>> toCancel = List.of();
+    boolean waiting;
+    lock.lock();
+    try {
+      callDone = true;
+      if (call.isCancelled()) {
+        toCancel = new ArrayList<>(queued);
+        toCancel.addAll(started);
+      }
+      waiting = callDoneLocked();
+    } finally {
+      lock.unlock();
+    }
+    for (Call<?> callback : toCancel) {
+      callback.cancel(); // waiting never outlasts the call
+    }
+    if (waiting) {
+      callDoneWhileWaiting();
+    } else {
+      registry.deregister(this);
+    }
+  }
+
+  @Override
+  public final <C> Call<C> submit(Call<C> callback) {
+    if (callback == null) {
+      throw new NullPointerException("callback");
+    }
+    lock.lock();
+    try {
+      if (callDone || call.isDone()) {
+        throw new IllegalStateException(
+            "Cannot submit " + callback + " to the waiter of " + call + ": the call is done");
+      }
+      callback.setRunner(this);
+      accept(callback);
+    } finally {
+      lock.unlock();
+    }
+    return callback;
+  }
+
+  /** Records {@code callback} as handed over; the lock is held. */
+  final void markStarted(Call<?> callback) {
+    started.removeIf(Call::isDone);
+    started.add(callback);
+  }
+
+  @Override
+  public final void addDoneCallback(Call<?> callback) {
+    if (callback == null) {
+      throw new NullPointerException("callback");
+    }
+    lock.lock();
+    try {
+      if (ended) {
+        throw new IllegalStateException(
+            "Cannot add a done callback to the waiter of " + call + ": waiting has ended");
+      }
+      callback.setRunner(this);
+      doneCallbacks.add(callback);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Marks waiting as ended and hands out the done callbacks, once. */
+  final List<Call<?>> endWaiting() {
+    lock.lock();
+    try {
+      ended = true;
+      List<Call<?>> callbacks = doneCallbacks;
+      doneCallbacks = List.of();
+      return callbacks;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Forgets a waiter that will never wait because its call could not be submitted. */
+  final void abandon() {
+    endWaiting();
+    registry.deregister(this);
+  }
+
+  @Override
+  public final Call<T> call() {
+    return call;
+  }
+
+  @Override
+  public final Thread owner() {
+    return owner;
+  }
+
+  @Override
+  public final boolean isCallDone() {
+    return call.isDone();
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+}
