@@ -22,7 +22,10 @@ final class RuntimeBinding {
   static ConcurrencyRuntime runtime() {
     ConcurrencyRuntime runtime = Holder.RUNTIME;
     if (runtime == null) {
-      throw new IllegalStateException(MISSING + Holder.DETAIL);
+      throw new IllegalStateException(
+          Holder.PROBLEMS.isEmpty()
+              ? MISSING
+              : "The portal4j runtime on the class path failed to load:" + Holder.PROBLEMS);
     }
     return runtime;
   }
@@ -30,7 +33,7 @@ final class RuntimeBinding {
   /** Initialisation-on-demand: the class initialiser never throws, so failures stay ISEs. */
   private static final class Holder {
     static final ConcurrencyRuntime RUNTIME;
-    static final String DETAIL;
+    static final String PROBLEMS;
 
     static {
       List<ConcurrencyRuntime> found = new ArrayList<>();
@@ -43,7 +46,11 @@ final class RuntimeBinding {
           }
           found.add(iterator.next());
         } catch (ServiceConfigurationError | LinkageError e) {
-          problems.append(" A runtime failed to load: ").append(e).append('.');
+          problems.append(' ').append(e);
+          if (e.getCause() != null) {
+            problems.append(", caused by ").append(e.getCause());
+          }
+          problems.append('.');
         }
       }
       if (found.size() > 1) {
@@ -51,7 +58,7 @@ final class RuntimeBinding {
             .warn("Found {} portal4j runtimes on the class path, using {}: {}", found.size(), found.get(0).getClass().getName(), found);
       }
       RUNTIME = found.isEmpty() ? null : found.get(0);
-      DETAIL = problems.toString();
+      PROBLEMS = problems.toString();
     }
   }
 }

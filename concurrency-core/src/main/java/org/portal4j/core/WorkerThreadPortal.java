@@ -90,13 +90,14 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
     }
     lock.lock();
     try {
-      if (state == State.SHUTTING_DOWN || state == State.TERMINATED) {
-        throw new RejectedExecutionException(
-            "Cannot submit " + call + " to " + name + ": it has been shut down");
-      }
+      // A run-once worker shuts itself down as it takes its call: say why the second is refused.
       if (runOnce && submitted) {
         throw new IllegalStateException(
             "Worker configured to only run once. A call has already been submitted.");
+      }
+      if (state == State.SHUTTING_DOWN || state == State.TERMINATED) {
+        throw new RejectedExecutionException(
+            "Cannot submit " + call + " to " + name + ": it has been shut down");
       }
       call.setRunner(this);
       queue.add(call);
