@@ -11,10 +11,15 @@ import org.slf4j.LoggerFactory;
  * The one thread that enforces every call's timeout in this JVM: a daemon named {@value
  * #THREAD_NAME}, started on the first timed call. Tasks must be short; a task that throws is
  * logged and the scheduler goes on.
+ *
+ * <p>Public so that portal4j's other packages (the queue services' interval flushes and drain
+ * progress logs) share this thread instead of starting their own; not meant for application code.
+ * A cancelled task is removed from the queue at once, so a cancelled timer keeps nothing alive.
  */
-final class TimeoutScheduler {
+public final class TimeoutScheduler {
 
-  static final String THREAD_NAME = "portal4j-timeout-scheduler";
+  /** The name of the scheduler's thread. */
+  public static final String THREAD_NAME = "portal4j-timeout-scheduler";
   private static final Logger log = LoggerFactory.getLogger(TimeoutScheduler.class);
 
   private TimeoutScheduler() {}
@@ -38,7 +43,15 @@ final class TimeoutScheduler {
     }
   }
 
-  static ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+  /**
+   * Runs {@code task} on the scheduler thread after {@code delay}. The task must be short (hand
+   * real work to a portal) and must not block.
+   *
+   * @param task the task; a throw is logged
+   * @param delay how long from now
+   * @return the timer, to cancel
+   */
+  public static ScheduledFuture<?> schedule(Runnable task, Duration delay) {
     return Holder.EXECUTOR.schedule(
         () -> {
           try {
