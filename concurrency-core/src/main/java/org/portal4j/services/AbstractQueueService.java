@@ -1,0 +1,839 @@
+package org.portal4j.services;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.portal4j.LoopPortal;
+import org.portal4j.Portals;
+import org.portal4j.core.TimeoutScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every queue service shares: one running instance per (class, key), a lock-free queue fed
+ * from any thread, one consumer driven on the {@linkplain Portals#globalLoop() global loop}, and a
+ * lifecycle that loses nothing. Extend {@link QueueService}, {@link BatchedQueueService} or {@link
+ * FutureQueueService}; this class is sealed because its consumer hooks are internal.
+ *
+ * <h2>Lifecycle</h2>
+ *
+ * <pre>
+ *   NEW ──instance()──► RUNNING ──drain*() / loop shutdown / JVM exit──► STOPPING ──► STOPPED
+ *                          └────────────onStart() failed────────────────► FAILED
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@link #instance(Class, Object, Supplier)} returns the running instance for the class and
+ *       key, or makes one with the factory and starts it. It never blocks, also on the global loop
+ *       itself. A STOPPING, STOPPED or FAILED instance is replaced by a fresh one.
+ *   <li>Once started, {@link #onStart()} runs on the loop before the first item; items sent
+ *       meanwhile wait in the queue.
+ *   <li>Draining closes the queue (sending then throws {@link IllegalStateException}), handles every
+ *       item accepted before, runs {@link #onStop()}, and stops. A stopped service keeps no queue,
+ *       task, timer or callback alive and is no longer reachable from portal4j.
+ *   <li>When the global loop shuts down, the services running on it are drained first (bounded by
+ *       the loop's shutdown grace). At JVM exit, one shutdown hook drains every running service,
+ *       bounded by {@value ServiceRegistry#EXIT_TIMEOUT_PROPERTY} (milliseconds or an ISO-8601
+ *       duration; default 10 s). If the loop goes away before a service drained, the items still
+ *       queued are not handled; that is logged at WARN with their count.
+ * </ul>
+ *
+ * <h2>Threads</h2>
+ *
+ * Sending, and the drop hook, run on the sender's thread and never wait for the consumer. Handling
+ * and the lifespan hooks run on the global loop thread, one at a time: a hook that returns an
+ * incomplete {@link CompletionStage} keeps the consumer busy, without holding the loop, until the
+ * stage completes. A handler that blocks blocks the global loop, so blocking work must be handed
+ * off, for example with {@link org.portal4j.FromAsync#callInNewThread(Callable)}, whose future is a
+ * fine stage to return. Handlers that never complete their stage stop their service from draining;
+ * {@link #drainAll} and the exit hook are bounded, {@link #drain()} is not.
+ *
+ * <p>Blocking waits ({@link #drain()}, {@link #waitUntilEmpty()}, {@link #drainAll}) called on the
+ * global loop thread would wait for the thread they block, so they throw {@link
+ * IllegalStateException} there; use {@link #drainAsync()}. An interrupt ends them with a {@link
+ * CompletionException} caused by the {@link InterruptedException}, flag still set, like {@link
+ * org.portal4j.Call#result()}; the drain they started goes on.
+ *
+ * <h2>Memory consistency</h2>
+ *
+ * Actions of a thread before it sends an item happen-before that item is handled. Handling an item
+ * happens-before a {@link #waitUntilEmpty()} that waited for it returns, and everything the
+ * service did happens-before a drain that waited for it returns.
+ */
+public abstract sealed class AbstractQueueService permits QueueService, FutureQueueService {
+
+  /** How often a draining service logs how many items it still has to handle, by default. */
+  public static final Duration DEFAULT_DRAIN_PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
+  static final Logger log = LoggerFactory.getLogger(AbstractQueueService.class);
+
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  /** The gate's high bit: set once the service takes no more items. Low bits: senders inside. */
+  private static final long CLOSED = 1L << 62;
+
+  private enum State {
+    NEW,
+    RUNNING,
+    STOPPING,
+    STOPPED,
+    FAILED
+  }
+
+  private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+  /** Items in {@link #queue}: what the bound checks, kept apart since the queue's size() is O(n). */
+  private final AtomicInteger queued = new AtomicInteger();
+  /**
+   * Closed bit plus the number of senders between their check and their enqueue. Closed with no
+   * sender inside means no item can ever arrive again, which is when a drain may finish.
+   */
+  private final AtomicLong gate = new AtomicLong(CLOSED);
+  /**
+   * Held by whoever drives the consumer: a scheduled or running step, an item being handled, or the
+   * start-up. Whoever takes it from false runs a step; so one step at a time, never a lost wake-up.
+   */
+  private final AtomicBoolean baton = new AtomicBoolean(true);
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong handled = new AtomicLong(); // handled, failed or abandoned
+  private final AtomicLong flushTarget = new AtomicLong(); // waitUntilEmpty wants this many handled
+  private final AtomicReference<CompletableFuture<Void>> progress = new AtomicReference<>();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private final DroppedItems droppedItems = new DroppedItems(log);
+
+  // Set in open() before the service is published; read-only afterwards.
+  private volatile ServiceRegistry.Registration registration;
+  private int maxQueueSize;
+  private Duration progressInterval;
+
+  private volatile LoopPortal loop;
+  private volatile boolean loopLost;
+  private volatile boolean started; // onStart succeeded: onStop is owed
+  private volatile ScheduledFuture<?> progressTimer;
+
+  AbstractQueueService() {}
+
+  // ---------------------------------------------------------------- instances
+
+  /**
+   * The running service of this class (with no key), made by {@code factory} and started if there
+   * is none. Same as {@link #instance(Class, Object, Supplier) instance(type, null, factory)}.
+   *
+   * @param type the service class, the registry key
+   * @param factory makes a new, unstarted service
+   * @param <S> the service type
+   * @return the running service
+   */
+  public static <S extends AbstractQueueService> S instance(
+      Class<S> type, Supplier<? extends S> factory) {
+    return ServiceRegistry.instance(type, null, factory);
+  }
+
+  /**
+   * The running service of this class and key, made by {@code factory} and started if there is
+   * none or the last one stopped or failed. Thread-safe and non-blocking, also on the global loop.
+   * Racing callers get the same instance; the factory may then be called and its result dropped
+   * unstarted, so a service's constructor should not do more than build the object.
+   *
+   * @param type the service class, part of the registry key
+   * @param key the other part of the registry key, compared with {@code equals}; may be null
+   * @param factory makes a new, unstarted service
+   * @param <S> the service type
+   * @return the running service (its {@link #onStart()} may still be pending: items wait for it)
+   * @throws IllegalArgumentException if a configuration hook returns an invalid value
+   * @throws IllegalStateException if the factory returned a service that was already used
+   */
+  public static <S extends AbstractQueueService> S instance(
+      Class<S> type, Object key, Supplier<? extends S> factory) {
+    return ServiceRegistry.instance(type, key, factory);
+  }
+
+  /**
+   * Drains every running or draining service that is an instance of {@code type} (so {@code
+   * AbstractQueueService.class} means all), waiting at most {@code timeout} in all. Services still
+   * draining after it are logged at WARN with their remaining items, and go on draining.
+   *
+   * @param type which services
+   * @param timeout how long to wait at most
+   * @return true if all of them stopped in time
+   * @throws IllegalStateException on the global loop thread
+   */
+  public static boolean drainAll(Class<? extends AbstractQueueService> type, Duration timeout) {
+    Objects.requireNonNull(type, "type");
+    return ServiceRegistry.drainAll(ServiceRegistry.live(type), timeout);
+  }
+
+  // ---------------------------------------------------------------- configuration hooks
+
+  /**
+   * How many items may wait in the queue; 0 (the default) means no bound. When the queue is full a
+   * new item is dropped, counted ({@link #droppedCount()}), passed to the subclass's drop hook and
+   * reported in a WARN log at most once a second. Read once, when the service is made.
+   *
+   * @return the bound, 0 or more
+   */
+  protected int maxQueueSize() {
+    return 0;
+  }
+
+  /**
+   * How often a draining service logs, at INFO, how many items it still has to handle. Read once,
+   * when the service is made; null or zero turns the log off.
+   *
+   * @return the interval
+   */
+  protected Duration drainProgressInterval() {
+    return DEFAULT_DRAIN_PROGRESS_INTERVAL;
+  }
+
+  /**
+   * Set-up, run on the global loop before the first item is handled. A throw, or a stage that
+   * fails, fails the service: it is logged at ERROR, items already accepted are not handled
+   * (logged at WARN with their count) and sending throws. Does nothing by default.
+   *
+   * @return null when done, or a stage that completes when done
+   * @throws Exception a set-up failure
+   */
+  protected CompletionStage<?> onStart() throws Exception {
+    return null;
+  }
+
+  /**
+   * Tear-down, run once after the last item of a drain was handled, if {@link #onStart()}
+   * succeeded; on the global loop (or, if the loop went away first, on the thread that found out).
+   * A failure is logged. Does nothing by default.
+   *
+   * @return null when done, or a stage that completes when done
+   * @throws Exception a tear-down failure
+   */
+  protected CompletionStage<?> onStop() throws Exception {
+    return null;
+  }
+
+  // ---------------------------------------------------------------- draining and waiting
+
+  /**
+   * Stops the service and waits until every item accepted before has been handled and {@link
+   * #onStop()} has run. Later sends throw {@link IllegalStateException}. Idempotent.
+   *
+   * @throws IllegalStateException on the global loop thread
+   */
+  public final void drain() {
+    await(stop(), null, "drain");
+  }
+
+  /**
+   * Like {@link #drain()}, waiting at most {@code timeout}; the drain goes on after a timeout.
+   *
+   * @param timeout how long to wait at most
+   * @return true if the service stopped in time
+   * @throws IllegalStateException on the global loop thread
+   */
+  public final boolean drain(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    return await(stop(), timeout, "drain");
+  }
+
+  /**
+   * Stops the service without waiting: the loop-safe form of {@link #drain()}. Its stage completes
+   * once every item accepted before has been handled and {@link #onStop()} has run, usually on the
+   * global loop thread (so dependent stages should not block).
+   *
+   * @return a stage completing when the service has stopped
+   */
+  public final CompletionStage<Void> drainAsync() {
+    return stop().copy();
+  }
+
+  /**
+   * Waits until every item accepted before this call has been handled (or the service stopped),
+   * without stopping the service. A batched service hands over its partial batch at once for it.
+   *
+   * @throws IllegalStateException on the global loop thread
+   */
+  public final void waitUntilEmpty() {
+    awaitHandled(null);
+  }
+
+  /**
+   * Like {@link #waitUntilEmpty()}, waiting at most {@code timeout}.
+   *
+   * @param timeout how long to wait at most
+   * @return true if those items were handled in time
+   * @throws IllegalStateException on the global loop thread
+   */
+  public final boolean waitUntilEmpty(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    return awaitHandled(timeout);
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /**
+   * Whether the service accepts items: started and not yet draining, stopped or failed.
+   *
+   * @return true while sending is allowed
+   */
+  public final boolean isRunning() {
+    return (gate.get() & CLOSED) == 0;
+  }
+
+  /**
+   * Whether the service has stopped (drained, or failed and cleaned up): nothing of it runs any
+   * more.
+   *
+   * @return true once stopped
+   */
+  public final boolean isStopped() {
+    return stopped.isDone();
+  }
+
+  /**
+   * How many items a full queue turned away so far.
+   *
+   * @return the number of dropped items
+   */
+  public final long droppedCount() {
+    return droppedItems.total();
+  }
+
+  /**
+   * How many accepted items are not handled yet, queued or being handled.
+   *
+   * @return the number of pending items
+   */
+  public final long pendingCount() {
+    return Math.max(0, accepted.get() - handled.get());
+  }
+
+  @Override
+  public String toString() {
+    String name = getClass().getSimpleName().isEmpty() ? getClass().getName() : getClass().getSimpleName();
+    ServiceRegistry.Registration r = registration;
+    return r == null || r.key() == null ? name : name + "[" + r.key() + "]";
+  }
+
+  // ---------------------------------------------------------------- for subclasses
+
+  /**
+   * Queues {@code item}, or drops it if the queue is full. Never blocks.
+   *
+   * @return true if queued, false if dropped
+   * @throws IllegalStateException if the service takes no items
+   */
+  final boolean offer(Object item) {
+    long g;
+    do {
+      g = gate.get();
+      if ((g & CLOSED) != 0) {
+        throw notAccepting();
+      }
+    } while (!gate.compareAndSet(g, g + 1));
+    boolean queuedIt = false;
+    try {
+      if (reserveSlot()) {
+        // Counted before it is queued: see awaitHandled for why that order matters.
+        accepted.incrementAndGet();
+        queue.offer(item);
+        queuedIt = true;
+      }
+    } finally {
+      if (gate.decrementAndGet() == CLOSED) {
+        wake(); // the last sender out of a closed gate: the drain may finish now
+      }
+    }
+    if (queuedIt) {
+      wake();
+    } else {
+      droppedItems.record(this, maxQueueSize);
+      try {
+        dropped(item);
+      } catch (Throwable t) {
+        log.error("The drop hook of {} threw", this, t);
+      }
+    }
+    return queuedIt;
+  }
+
+  private boolean reserveSlot() {
+    if (maxQueueSize == 0) {
+      queued.incrementAndGet();
+      return true;
+    }
+    int n;
+    do {
+      n = queued.get();
+      if (n >= maxQueueSize) {
+        return false;
+      }
+    } while (!queued.compareAndSet(n, n + 1));
+    return true;
+  }
+
+  private IllegalStateException notAccepting() {
+    switch (state.get()) {
+      case NEW:
+        return new IllegalStateException(
+            this + " was not started: get services with QueueService.instance(...)");
+      case FAILED:
+        return new IllegalStateException(
+            this + " failed to start; instance(...) makes a new one");
+      default:
+        return new IllegalStateException(
+            this + " was stopped and takes no more items; instance(...) makes a new one");
+    }
+  }
+
+  /** The next queued item, or null; consumer only. */
+  final Object pollItem() {
+    Object item = queue.poll();
+    if (item != null) {
+      queued.decrementAndGet();
+    }
+    return item;
+  }
+
+  /** The next queued item without taking it, or null; consumer only (so a poll then gets it). */
+  final Object peekItem() {
+    return queue.peek();
+  }
+
+  /**
+   * Runs a handler for {@code items} items and returns a stage that completes, never
+   * exceptionally, once the handler is done; a failure is logged with {@code what} and the
+   * items count as handled either way.
+   */
+  final CompletionStage<?> invoke(
+      int items, Object what, Callable<? extends CompletionStage<?>> handler) {
+    CompletionStage<?> stage;
+    try {
+      stage = handler.call();
+    } catch (Throwable t) {
+      stage = CompletableFuture.failedFuture(t);
+    }
+    if (stage == null) {
+      itemsDone(items);
+      return DONE;
+    }
+    return stage.handle(
+        (value, error) -> {
+          if (error != null) {
+            log.error(
+                "{} failed to handle {}; going on with the next", this, describe(what), unwrap(error));
+          }
+          itemsDone(items);
+          return null;
+        });
+  }
+
+  /** Whether a waitUntilEmpty() waits for items not handled yet: partial batches must go. */
+  final boolean flushRequested() {
+    return handled.get() < flushTarget.get();
+  }
+
+  /** Makes sure a step runs soon: takes the baton if it is free. Any thread. */
+  final void wake() {
+    if (!baton.get() && baton.compareAndSet(false, true)) {
+      dispatchStep();
+    }
+  }
+
+  /**
+   * Takes the next unit of work and starts it; consumer only, on the loop. Returns null when there
+   * is nothing to do now; the returned stage must not complete exceptionally.
+   *
+   * @param closing whether the service takes no more items (buffered items must go now)
+   */
+  abstract CompletionStage<?> consume(boolean closing);
+
+  /** A full queue turned {@code item} away; on the sender's thread. */
+  abstract void dropped(Object item);
+
+  /** {@code item} was accepted but will never be handled. */
+  void abandoned(Object item) {}
+
+  /** Items the consumer took but has not handed over (a partial batch), handed back for abandoning. */
+  List<Object> takeBuffered() {
+    return List.of();
+  }
+
+  /** Whether the consumer has work besides the queue (a partial batch that is due). */
+  boolean wantsFlush() {
+    return false;
+  }
+
+  /** Reads the subclass's configuration hooks; a bad value throws IllegalArgumentException. */
+  void configure() {}
+
+  /** The service stopped: cancel the subclass's timers. */
+  void released() {}
+
+  // ---------------------------------------------------------------- lifecycle (registry side)
+
+  final ServiceRegistry.Registration registration() {
+    return registration;
+  }
+
+  final LoopPortal loop() {
+    return loop;
+  }
+
+  final void bindLoop(LoopPortal boundLoop) {
+    loop = boundLoop;
+  }
+
+  /** NEW → RUNNING: accepting, not yet consuming (the baton stays with the start-up). */
+  final void open(ServiceRegistry.Registration registration) {
+    if (state.get() != State.NEW) {
+      throw new IllegalStateException(
+          "The factory must return a new service, but " + this + " was already used");
+    }
+    int max = maxQueueSize();
+    if (max < 0) {
+      throw new IllegalArgumentException("maxQueueSize() of " + this + " is negative: " + max);
+    }
+    configure();
+    this.maxQueueSize = max;
+    this.progressInterval = drainProgressInterval();
+    this.registration = registration;
+    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+      throw new IllegalStateException(
+          "The factory must return a new service, but " + this + " was already used");
+    }
+    gate.set(0);
+  }
+
+  /** The service lost the race to be the registered instance and was never seen: close it. */
+  final void discardUnpublished() {
+    gate.set(CLOSED);
+    state.set(State.STOPPED);
+    stopped.complete(null);
+  }
+
+  /** Binds the service to the global loop and runs onStart there. */
+  final void start() {
+    try {
+      ServiceRegistry.attach(this);
+    } catch (RuntimeException | Error e) {
+      fail(e);
+      throw e;
+    }
+    try {
+      loop.execute(this::begin);
+    } catch (RejectedExecutionException e) {
+      loopLost(e);
+      step();
+    }
+  }
+
+  private void begin() {
+    if (loop.isShutdown()) {
+      // Bound just as the loop began shutting down, after its shutdown call looked for services.
+      stop();
+    }
+    lifespan(this::onStart)
+        .whenComplete(
+            (value, error) -> {
+              if (error != null) {
+                fail(unwrap(error));
+              } else {
+                started = true;
+                dispatchStep();
+              }
+            });
+  }
+
+  /** Closes the gate; the drain finishes once the consumer finds nothing left. Any thread. */
+  final CompletableFuture<Void> stop() {
+    if (state.compareAndSet(State.NEW, State.STOPPED)) {
+      stopped.complete(null); // never started: nothing to drain
+      return stopped;
+    }
+    long g = gate.getAndUpdate(x -> x | CLOSED);
+    if ((g & CLOSED) == 0) {
+      state.compareAndSet(State.RUNNING, State.STOPPING);
+      if (log.isDebugEnabled()) {
+        log.debug("{} is draining {} item(s)", this, pendingCount());
+      }
+      scheduleProgressLog();
+      if (g == 0) {
+        wake(); // no sender inside: nothing more can come
+      }
+    }
+    return stopped;
+  }
+
+  private void fail(Throwable cause) {
+    log.error("{} failed to start; it takes no items and handles none", this, cause);
+    state.set(State.FAILED);
+    gate.getAndUpdate(x -> x | CLOSED);
+    step(); // we hold the baton: abandon what was queued, then stop
+  }
+
+  // ---------------------------------------------------------------- the consumer
+
+  private void dispatchStep() {
+    LoopPortal l = loop;
+    if (l != null && !loopLost) {
+      try {
+        l.execute(this::step);
+        return;
+      } catch (RejectedExecutionException e) {
+        loopLost(e);
+      }
+    }
+    step(); // no loop any more: only abandoning is left, which may run here
+  }
+
+  /** One turn of the consumer; runs with the baton and gives it back or passes it on. */
+  private void step() {
+    while (true) {
+      if (loopLost || state.get() == State.FAILED) {
+        abandonQueued();
+      } else {
+        CompletionStage<?> work = consume((gate.get() & CLOSED) != 0);
+        if (work != null) {
+          // The baton travels with the work: the next step is dispatched when it completes.
+          work.whenComplete((value, error) -> dispatchStep());
+          return;
+        }
+      }
+      if (gate.get() == CLOSED && queue.isEmpty()) {
+        finish(); // keeps the baton for good: nothing runs after the end
+        return;
+      }
+      baton.set(false);
+      // A sender may have queued, or a drain closed the gate, after we looked and before we let
+      // go; its wake() then found the baton taken. Look again, and take it back if needed.
+      if (!wantsStep() || !baton.compareAndSet(false, true)) {
+        return;
+      }
+    }
+  }
+
+  private boolean wantsStep() {
+    return !queue.isEmpty() || gate.get() == CLOSED || wantsFlush();
+  }
+
+  private void abandonQueued() {
+    int count = 0;
+    for (Object item : takeBuffered()) {
+      abandonSafely(item);
+      count++;
+    }
+    for (Object item = pollItem(); item != null; item = pollItem()) {
+      abandonSafely(item);
+      count++;
+    }
+    if (count > 0) {
+      itemsDone(count);
+      log.warn(
+          "{} did not handle {} accepted item(s): {}",
+          this,
+          count,
+          loopLost ? "its event loop shut down first" : "it failed to start");
+    }
+  }
+
+  private void abandonSafely(Object item) {
+    try {
+      abandoned(item);
+    } catch (Throwable t) {
+      log.error("{} failed to abandon {}", this, describe(item), t);
+    }
+  }
+
+  private void loopLost(RejectedExecutionException e) {
+    if (!loopLost) {
+      loopLost = true;
+      gate.getAndUpdate(x -> x | CLOSED);
+      state.compareAndSet(State.RUNNING, State.STOPPING);
+      log.warn("{} lost its event loop before it drained", this, e);
+    }
+  }
+
+  private void finish() {
+    released();
+    CompletionStage<?> teardown = started ? lifespan(this::onStop) : DONE;
+    teardown.whenComplete(
+        (value, error) -> {
+          if (error != null) {
+            log.error("onStop of {} failed", this, unwrap(error));
+          }
+          complete();
+        });
+  }
+
+  private void complete() {
+    state.updateAndGet(s -> s == State.FAILED ? State.FAILED : State.STOPPED);
+    ServiceRegistry.forget(this);
+    droppedItems.reportRest(this, maxQueueSize);
+    loop = null;
+    stopped.complete(null);
+    ScheduledFuture<?> timer = progressTimer;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    signalProgress();
+    if (log.isDebugEnabled()) {
+      log.debug("{} stopped", this);
+    }
+  }
+
+  private static CompletionStage<?> lifespan(Callable<? extends CompletionStage<?>> hook) {
+    try {
+      CompletionStage<?> stage = hook.call();
+      return stage == null ? DONE : stage;
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+  }
+
+  private void itemsDone(int count) {
+    handled.addAndGet(count);
+    signalProgress();
+  }
+
+  private void signalProgress() {
+    if (progress.get() != null) {
+      CompletableFuture<Void> signal = progress.getAndSet(null);
+      if (signal != null) {
+        signal.complete(null);
+      }
+    }
+  }
+
+  private void scheduleProgressLog() {
+    Duration every = progressInterval;
+    if (every == null || every.isZero() || every.isNegative() || stopped.isDone()) {
+      return;
+    }
+    ScheduledFuture<?> timer = TimeoutScheduler.schedule(this::logProgress, every);
+    progressTimer = timer;
+    if (stopped.isDone()) {
+      timer.cancel(false); // complete() may have looked at progressTimer before we set it
+    }
+  }
+
+  private void logProgress() {
+    if (stopped.isDone()) {
+      return;
+    }
+    log.info("{} is draining: {} item(s) still to handle", this, pendingCount());
+    scheduleProgressLog();
+  }
+
+  // ---------------------------------------------------------------- blocking waits
+
+  private boolean awaitHandled(Duration timeout) {
+    checkMayBlock("waitUntilEmpty");
+    // Every item accepted before now was counted before it was queued, and the queue is FIFO;
+    // so once `target` items are handled, those items are among them.
+    long target = accepted.get();
+    flushTarget.accumulateAndGet(target, Math::max);
+    wake();
+    long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+    if (Thread.currentThread().isInterrupted()) {
+      throw interrupted(new InterruptedException(), "waitUntilEmpty");
+    }
+    while (true) {
+      if (handled.get() >= target || stopped.isDone()) {
+        return true;
+      }
+      CompletableFuture<Void> signal =
+          progress.updateAndGet(p -> p != null ? p : new CompletableFuture<>());
+      if (handled.get() >= target || stopped.isDone()) {
+        return true; // the signal may have been installed after the consumer's last look
+      }
+      try {
+        if (timeout == null) {
+          signal.get();
+        } else {
+          long remaining = deadline - System.nanoTime();
+          if (remaining <= 0) {
+            return false;
+          }
+          signal.get(remaining, TimeUnit.NANOSECONDS);
+        }
+      } catch (TimeoutException e) {
+        return false;
+      } catch (InterruptedException e) {
+        throw interrupted(e, "waitUntilEmpty");
+      } catch (ExecutionException e) {
+        throw new CompletionException(e.getCause()); // signals never fail
+      }
+    }
+  }
+
+  private boolean await(CompletableFuture<Void> done, Duration timeout, String what) {
+    LoopPortal l = loop;
+    if (l != null && l.inLoop()) {
+      throw onLoop(what);
+    }
+    checkMayBlock(what);
+    if (Thread.currentThread().isInterrupted()) {
+      throw interrupted(new InterruptedException(), what);
+    }
+    try {
+      if (timeout == null) {
+        done.get();
+      } else {
+        done.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+      }
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      throw interrupted(e, what);
+    } catch (ExecutionException e) {
+      throw new CompletionException(e.getCause()); // stops never fail
+    }
+  }
+
+  static void checkMayBlock(String what) {
+    if (Portals.inGlobalLoop()) {
+      throw onLoop(what);
+    }
+  }
+
+  private static IllegalStateException onLoop(String what) {
+    return new IllegalStateException(
+        what
+            + " cannot block the global loop thread: the services it waits for run there. Use"
+            + " drainAsync() on the loop.");
+  }
+
+  static CompletionException interrupted(InterruptedException e, String what) {
+    Thread.currentThread().interrupt();
+    return new CompletionException("Interrupted in " + what, e);
+  }
+
+  static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String describe(Object what) {
+    String text = String.valueOf(what);
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+  }
+}

@@ -1,0 +1,256 @@
+package org.portal4j.services;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.portal4j.Call;
+import org.portal4j.LoopPortal;
+import org.portal4j.Portals;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every queue service of the JVM: the running instance per (class, key), the set of services not
+ * yet stopped, and the two things that drain them when the process or the loop goes away (one JVM
+ * shutdown hook, one shutdown call per global loop).
+ *
+ * <p>Both of those reach services only through this class's static sets, never through a
+ * reference of their own, so a stopped service (removed from both sets) is garbage.
+ */
+final class ServiceRegistry {
+
+  /** System property: how long the JVM shutdown hook waits for services to drain. */
+  static final String EXIT_TIMEOUT_PROPERTY = "portal4j.services.exitTimeout";
+
+  static final Duration DEFAULT_EXIT_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final Logger log = LoggerFactory.getLogger(AbstractQueueService.class);
+  private static final int ATTACH_ATTEMPTS = 3;
+
+  /** What {@code instance(type, key, ...)} looks up; {@code key} may be null. */
+  record Registration(Class<?> type, Object key) {}
+
+  private static final ConcurrentHashMap<Registration, AbstractQueueService> INSTANCES =
+      new ConcurrentHashMap<>();
+  private static final Set<AbstractQueueService> LIVE = ConcurrentHashMap.newKeySet();
+
+  // Held only while registering hooks: never around anything that waits.
+  private static final ReentrantLock HOOKS = new ReentrantLock();
+  private static LoopPortal hookedLoop; // guarded by HOOKS
+  private static boolean exitHookAdded; // guarded by HOOKS
+
+  private ServiceRegistry() {}
+
+  // ---------------------------------------------------------------- instances
+
+  static <S extends AbstractQueueService> S instance(
+      Class<S> type, Object key, Supplier<? extends S> factory) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(factory, "factory");
+    Registration registration = new Registration(type, key);
+    while (true) {
+      AbstractQueueService current = INSTANCES.get(registration);
+      if (current != null && current.isRunning()) {
+        return type.cast(current);
+      }
+      S fresh = factory.get();
+      if (fresh == null) {
+        throw new NullPointerException("The factory for " + type.getName() + " returned null");
+      }
+      if (!type.isInstance(fresh)) {
+        throw new IllegalArgumentException(
+            "The factory for " + type.getName() + " returned a " + fresh.getClass().getName());
+      }
+      // Opened (accepting, config checked) before it is published, so whoever finds it in the
+      // map may send at once; its items wait until the start below has run onStart.
+      fresh.open(registration);
+      boolean won =
+          current == null
+              ? INSTANCES.putIfAbsent(registration, fresh) == null
+              : INSTANCES.replace(registration, current, fresh);
+      if (won) {
+        fresh.start();
+        return fresh;
+      }
+      fresh.discardUnpublished(); // another thread's instance won; ours was never seen
+    }
+  }
+
+  /**
+   * Binds a starting service to the current global loop, with that loop's shutdown call and the
+   * JVM exit hook in place, and counts it as live. Retries when the loop it got began shutting
+   * down meanwhile ({@link Portals#globalLoop()} then makes a new one).
+   */
+  static LoopPortal attach(AbstractQueueService service) {
+    RejectedExecutionException last = null;
+    for (int attempt = 0; attempt < ATTACH_ATTEMPTS; attempt++) {
+      LoopPortal loop = Portals.globalLoop();
+      HOOKS.lock();
+      try {
+        addExitHookLocked();
+        if (hookedLoop != loop) {
+          loop.addShutdownCall(
+              Call.ofAsync("drain queue services on " + loop.name(), () -> drainOn(loop)));
+          hookedLoop = loop;
+        }
+      } catch (RejectedExecutionException e) {
+        last = e;
+        continue;
+      } finally {
+        HOOKS.unlock();
+      }
+      service.bindLoop(loop); // before it is live, so the loop's shutdown call can find it
+      LIVE.add(service);
+      return loop;
+    }
+    throw new IllegalStateException(
+        "Cannot start " + service + ": the global loop kept shutting down", last);
+  }
+
+  /** Called once a service has stopped: nothing here refers to it any more. */
+  static void forget(AbstractQueueService service) {
+    LIVE.remove(service);
+    Registration registration = service.registration();
+    if (registration != null) {
+      INSTANCES.remove(registration, service);
+    }
+  }
+
+  static List<AbstractQueueService> live(Class<?> type) {
+    List<AbstractQueueService> found = new ArrayList<>();
+    for (AbstractQueueService service : LIVE) {
+      if (type.isInstance(service)) {
+        found.add(service);
+      }
+    }
+    return found;
+  }
+
+  // ---------------------------------------------------------------- draining
+
+  /**
+   * Starts draining {@code services} and waits, at most {@code timeout}, for all of them to stop.
+   *
+   * @return true if all stopped in time
+   */
+  static boolean drainAll(List<AbstractQueueService> services, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    AbstractQueueService.checkMayBlock("drainAll");
+    CompletableFuture<?>[] stops = new CompletableFuture<?>[services.size()];
+    for (int i = 0; i < stops.length; i++) {
+      stops[i] = services.get(i).stop();
+    }
+    boolean done = awaitAll(CompletableFuture.allOf(stops), timeout);
+    if (!done) {
+      for (AbstractQueueService service : services) {
+        if (!service.isStopped()) {
+          log.warn(
+              "{} did not finish draining within {}: {} item(s) not handled yet",
+              service,
+              timeout,
+              service.pendingCount());
+        }
+      }
+    }
+    return done;
+  }
+
+  private static boolean awaitAll(CompletableFuture<Void> all, Duration timeout) {
+    if (Thread.currentThread().isInterrupted()) {
+      throw AbstractQueueService.interrupted(new InterruptedException(), "drainAll");
+    }
+    try {
+      all.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      throw AbstractQueueService.interrupted(e, "drainAll");
+    } catch (ExecutionException e) {
+      throw new CompletionException(e.getCause()); // stops never fail; kept for completeness
+    }
+  }
+
+  /** The loop's shutdown call: drains every live service bound to that loop, on the loop. */
+  private static CompletionStage<Void> drainOn(LoopPortal loop) {
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    for (AbstractQueueService service : LIVE) {
+      if (service.loop() == loop) {
+        stops.add(service.stop());
+      }
+    }
+    return CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0]));
+  }
+
+  private static void addExitHookLocked() {
+    if (exitHookAdded) {
+      return;
+    }
+    exitHookAdded = true;
+    try {
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(ServiceRegistry::drainAtExit, "portal4j-services-exit"));
+    } catch (IllegalStateException e) {
+      // The JVM is already exiting; a service started now is drained by no one but its caller.
+    }
+  }
+
+  /**
+   * The JVM shutdown hook: drains every live service, bounded by the exit timeout. Rounds repeat
+   * so that services started while exiting are drained too.
+   */
+  private static void drainAtExit() {
+    Duration timeout = exitTimeout();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (!LIVE.isEmpty()) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          log.warn("Queue services still not drained {} after the JVM began to exit", timeout);
+          return;
+        }
+        if (!drainAll(List.copyOf(LIVE), Duration.ofNanos(remaining))) {
+          return; // drainAll logged what is left
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("Draining queue services at exit failed", e);
+    }
+  }
+
+  static Duration exitTimeout() {
+    String value = System.getProperty(EXIT_TIMEOUT_PROPERTY);
+    if (value == null || value.isBlank()) {
+      return DEFAULT_EXIT_TIMEOUT;
+    }
+    try {
+      Duration parsed =
+          value.trim().toUpperCase().startsWith("P")
+              ? Duration.parse(value.trim())
+              : Duration.ofMillis(Long.parseLong(value.trim()));
+      if (!parsed.isNegative()) {
+        return parsed;
+      }
+    } catch (RuntimeException e) {
+      // reported below
+    }
+    log.warn(
+        "Ignoring -D{}={}: expected milliseconds or an ISO-8601 duration such as PT10S; using {}",
+        EXIT_TIMEOUT_PROPERTY,
+        value,
+        DEFAULT_EXIT_TIMEOUT);
+    return DEFAULT_EXIT_TIMEOUT;
+  }
+}
