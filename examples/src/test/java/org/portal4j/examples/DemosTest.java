@@ -55,4 +55,12 @@ class DemosTest {
     assertTrue(out.contains("[WorkerThread-"), out);
     assertTrue(out.contains("main got: 26 characters"), out);
   }
+
+  @Test
+  void batchedLogShipperShipsEveryLineInBatchesBeforeItReturns() throws Exception {
+    String out = run(() -> BatchedLogShipperDemo.main(new String[0]));
+    assertTrue(out.contains("4 workers logged 1000 lines without waiting for the network"), out);
+    assertTrue(out.contains("drained: true"), out);
+    assertTrue(out.matches("(?s).*shipped 1000 lines in \\d+ batches; dropped 0.*"), out);
+  }
 }
