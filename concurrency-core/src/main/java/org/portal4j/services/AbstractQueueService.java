@@ -96,7 +96,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   }
 
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
-  /** Items in {@link #queue}: what the bound checks, kept apart since the queue's size() is O(n). */
+  /** Items in {@link #queue}, for the bound: the queue's own size() is O(n). */
   private final AtomicInteger queued = new AtomicInteger();
   /**
    * Closed bit plus the number of senders between their check and their enqueue. Closed with no
@@ -234,6 +234,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
    * @throws IllegalStateException on the global loop thread
    */
   public final void drain() {
+    checkMayBlock("drain");
     await(stop(), null, "drain");
   }
 
@@ -246,6 +247,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
    */
   public final boolean drain(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
+    checkMayBlock("drain");
     return await(stop(), timeout, "drain");
   }
 
@@ -323,7 +325,8 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
 
   @Override
   public String toString() {
-    String name = getClass().getSimpleName().isEmpty() ? getClass().getName() : getClass().getSimpleName();
+    String simple = getClass().getSimpleName();
+    String name = simple.isEmpty() ? getClass().getName() : simple;
     ServiceRegistry.Registration r = registration;
     return r == null || r.key() == null ? name : name + "[" + r.key() + "]";
   }
@@ -434,7 +437,10 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
         (value, error) -> {
           if (error != null) {
             log.error(
-                "{} failed to handle {}; going on with the next", this, describe(what), unwrap(error));
+                "{} failed to handle {}; going on with the next",
+                this,
+                describe(what),
+                unwrap(error));
           }
           itemsDone(items);
           return null;
@@ -467,7 +473,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   /** {@code item} was accepted but will never be handled. */
   void abandoned(Object item) {}
 
-  /** Items the consumer took but has not handed over (a partial batch), handed back for abandoning. */
+  /** Items the consumer took but has not handed over (a partial batch), for abandoning. */
   List<Object> takeBuffered() {
     return List.of();
   }
@@ -781,11 +787,6 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   }
 
   private boolean await(CompletableFuture<Void> done, Duration timeout, String what) {
-    LoopPortal l = loop;
-    if (l != null && l.inLoop()) {
-      throw onLoop(what);
-    }
-    checkMayBlock(what);
     if (Thread.currentThread().isInterrupted()) {
       throw interrupted(new InterruptedException(), what);
     }
@@ -805,7 +806,16 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
     }
   }
 
-  static void checkMayBlock(String what) {
+  /** Fails fast on the global loop thread, and on this service's loop (an older global loop). */
+  private void checkMayBlock(String what) {
+    LoopPortal l = loop;
+    if (l != null && l.inLoop()) {
+      throw onLoop(what);
+    }
+    checkMayBlockHere(what);
+  }
+
+  static void checkMayBlockHere(String what) {
     if (Portals.inGlobalLoop()) {
       throw onLoop(what);
     }

@@ -96,11 +96,13 @@ public abstract class BatchedQueueService<T> extends QueueService<T> {
   void configure() {
     int max = maxBatchSize();
     if (max < 1) {
-      throw new IllegalArgumentException("maxBatchSize() of " + this + " must be at least 1: " + max);
+      throw new IllegalArgumentException(
+          "maxBatchSize() of " + this + " must be at least 1: " + max);
     }
     Duration interval = minInterval();
     if (interval != null && (interval.isZero() || interval.isNegative())) {
-      throw new IllegalArgumentException("minInterval() of " + this + " must be positive: " + interval);
+      throw new IllegalArgumentException(
+          "minInterval() of " + this + " must be positive: " + interval);
     }
     this.maxBatchSize = max;
     this.minInterval = interval;

@@ -127,7 +127,8 @@ public abstract non-sealed class FutureQueueService<A, R> extends AbstractQueueS
     try {
       stage = acquire(request.arg);
       if (stage == null) {
-        throw new NullPointerException("acquire(" + request.arg + ") of " + this + " returned null");
+        throw new NullPointerException(
+            "acquire(" + request.arg + ") of " + this + " returned null");
       }
     } catch (Throwable t) {
       request.future.completeExceptionally(t);

@@ -11,11 +11,14 @@ import java.util.concurrent.CompletionStage;
  * <pre>{@code
  * final class AuditLog extends QueueService<String> {
  *     @Override protected CompletionStage<?> handle(String line) {
- *         return FromAsync.callInNewThread(() -> { file.append(line); return null; });  // blocking I/O off the loop
+ *         // blocking I/O goes off the loop; its future is the stage to return
+ *         return FromAsync.callInNewThread(() -> { file.append(line); return null; });
  *     }
  * }
- * QueueService.instance(AuditLog.class, AuditLog::new).send("user 42 logged in");   // any thread, never blocks
- * QueueService.drainAll(AuditLog.class, Duration.ofSeconds(5));                     // e.g. before exit
+ * // any thread, never blocks:
+ * QueueService.instance(AuditLog.class, AuditLog::new).send("user 42 logged in");
+ * // e.g. before exit:
+ * QueueService.drainAll(AuditLog.class, Duration.ofSeconds(5));
  * }</pre>
  *
  * <p>Items are handled one at a time, in the order they were queued (so in each sender's order),
@@ -27,7 +30,7 @@ import java.util.concurrent.CompletionStage;
  */
 public abstract non-sealed class QueueService<T> extends AbstractQueueService {
 
-  /** For subclasses; get instances with {@link #instance(Class, java.util.function.Supplier) instance}. */
+  /** For subclasses; get instances with {@link #instance(Class, java.util.function.Supplier)}. */
   protected QueueService() {}
 
   /**

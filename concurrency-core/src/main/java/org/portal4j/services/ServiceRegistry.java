@@ -147,7 +147,7 @@ final class ServiceRegistry {
    */
   static boolean drainAll(List<AbstractQueueService> services, Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    AbstractQueueService.checkMayBlock("drainAll");
+    AbstractQueueService.checkMayBlockHere("drainAll");
     CompletableFuture<?>[] stops = new CompletableFuture<?>[services.size()];
     for (int i = 0; i < stops.length; i++) {
       stops[i] = services.get(i).stop();

@@ -227,7 +227,8 @@ class BatchedQueueServiceTest {
     assertTrue(service.sizes().stream().allMatch(size -> size <= 7));
     for (int s = 0; s < 4; s++) {
       String prefix = s + ":";
-      List<String> mine = all.stream().filter(i -> i.startsWith(prefix)).collect(Collectors.toList());
+      List<String> mine =
+          all.stream().filter(i -> i.startsWith(prefix)).collect(Collectors.toList());
       assertEquals(
           IntStream.range(0, 500).mapToObj(i -> prefix + i).collect(Collectors.toList()), mine);
     }

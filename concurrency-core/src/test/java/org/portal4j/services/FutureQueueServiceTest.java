@@ -150,7 +150,8 @@ class FutureQueueServiceTest {
   @Test
   void aRequestCancelledBeforeItsTurnIsNeverAcquired() throws Exception {
     Slots service =
-        service(request -> request.equals("first") ? pending : CompletableFuture.completedFuture(2));
+        service(
+            request -> request.equals("first") ? pending : CompletableFuture.completedFuture(2));
     CompletableFuture<Integer> first = service.send("first");
     CompletableFuture<Integer> second = service.send("second");
     Await.until("the first request is being acquired", () -> service.acquired.contains("first"));

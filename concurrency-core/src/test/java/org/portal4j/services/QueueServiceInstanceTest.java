@@ -122,7 +122,9 @@ class QueueServiceInstanceTest {
     }), Duration.ofSeconds(10));
     service.drain();
     assertEquals(List.of("from the loop"), service.handled);
-    assertTrue(service.events.get(0).startsWith("start on GlobalEventLoopThread"), service.events.toString());
+    assertTrue(
+        service.events.get(0).startsWith("start on GlobalEventLoopThread"),
+        service.events.toString());
   }
 
   @Test
