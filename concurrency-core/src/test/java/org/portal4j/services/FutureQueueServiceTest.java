@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.portal4j.FromAsync;
+import org.portal4j.Portals;
 import org.portal4j.test.CheckThreadLeaks;
 
 @CheckThreadLeaks
@@ -210,6 +212,33 @@ class FutureQueueServiceTest {
     for (int i = 0; i < 100; i++) {
       assertTrue(futures.get(i).isDone());
       assertEquals(i + 1, futures.get(i).get());
+    }
+  }
+
+  @Test
+  void requestsLeftWhenTheLoopShutsDownBeforeTheDrainEndsFailAndAreLogged() throws Exception {
+    try (LogCapture logs = LogCapture.start()) {
+      Slots service =
+          service(
+              request -> request.equals("stuck") ? pending : CompletableFuture.completedFuture(0));
+      CompletableFuture<Integer> stuck = service.send("stuck");
+      Await.until("the stuck request is being acquired", () -> service.acquired.contains("stuck"));
+      List<CompletableFuture<Integer>> left =
+          List.of(service.send("a"), service.send("b"), service.send("c"));
+
+      // The loop waits its shutdown grace (10 s) for the drain, then gives up and terminates.
+      Portals.waitForGlobalLoopExit(Duration.ofSeconds(40));
+      pending.complete(5); // the stuck acquire ends after its loop is gone
+
+      assertEquals(5, stuck.get(20, TimeUnit.SECONDS));
+      for (CompletableFuture<Integer> future : left) {
+        assertInstanceOf(IllegalStateException.class, failureOf(future));
+      }
+      Await.until("the service stopped", service::isStopped);
+      assertTrue(
+          logs.messages(Level.WARN).stream()
+              .anyMatch(m -> m.contains("did not handle 3 accepted item(s): its event loop")),
+          logs.events().toString());
     }
   }
 }
