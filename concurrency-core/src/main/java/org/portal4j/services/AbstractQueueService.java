@@ -609,17 +609,21 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   /** One turn of the consumer; runs with the baton and gives it back or passes it on. */
   private void step() {
     while (true) {
+      // Read once, before the work: only if the gate was already closed with no sender inside
+      // did the work see every item there will ever be (and hand over any partial batch). A gate
+      // closing during the work must bring another turn, not the end.
+      long before = gate.get();
       if (loopLost || state.get() == State.FAILED) {
         abandonQueued();
       } else {
-        CompletionStage<?> work = consume((gate.get() & CLOSED) != 0);
+        CompletionStage<?> work = consume((before & CLOSED) != 0);
         if (work != null) {
           // The baton travels with the work: the next step is dispatched when it completes.
           work.whenComplete((value, error) -> dispatchStep());
           return;
         }
       }
-      if (gate.get() == CLOSED && queue.isEmpty()) {
+      if (before == CLOSED && queue.isEmpty()) {
         finish(); // keeps the baton for good: nothing runs after the end
         return;
       }
