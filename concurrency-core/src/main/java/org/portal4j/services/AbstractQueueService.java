@@ -43,14 +43,15 @@ import org.slf4j.LoggerFactory;
  *       itself. A STOPPING, STOPPED or FAILED instance is replaced by a fresh one.
  *   <li>Once started, {@link #onStart()} runs on the loop before the first item; items sent
  *       meanwhile wait in the queue.
- *   <li>Draining closes the queue (sending then throws {@link IllegalStateException}), handles every
- *       item accepted before, runs {@link #onStop()}, and stops. A stopped service keeps no queue,
- *       task, timer or callback alive and is no longer reachable from portal4j.
+ *   <li>Draining closes the queue (sending then throws {@link IllegalStateException}), handles
+ *       every item accepted before, runs {@link #onStop()}, and stops. A stopped service keeps no
+ *       queue, task, timer or callback alive and is no longer reachable from portal4j.
  *   <li>When the global loop shuts down, the services running on it are drained first (bounded by
  *       the loop's shutdown grace). At JVM exit, one shutdown hook drains every running service,
- *       bounded by {@value ServiceRegistry#EXIT_TIMEOUT_PROPERTY} (milliseconds or an ISO-8601
- *       duration; default 10 s). If the loop goes away before a service drained, the items still
- *       queued are not handled; that is logged at WARN with their count.
+ *       bounded by the system property {@code portal4j.services.exitTimeout} (milliseconds or an
+ *       ISO-8601 duration; default 10 s). Items a service can no longer handle (its loop went away
+ *       before it drained, or its {@link #onStart()} failed) are logged at WARN with their count;
+ *       a {@link FutureQueueService} fails their futures.
  * </ul>
  *
  * <h2>Threads</h2>
