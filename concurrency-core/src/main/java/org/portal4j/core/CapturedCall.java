@@ -23,6 +23,7 @@ import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
 import org.portal4j.CallTimeoutException;
 import org.portal4j.ContextKey;
+import org.portal4j.LoopPortal;
 import org.portal4j.Portal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -209,6 +210,7 @@ final class CapturedCall<T> implements Call<T> {
     if (limit != null) {
       if (limit.isZero()) {
         timeOut();
+        context = null; // the body never runs, so nothing else drops it
         return doneStage();
       }
       timer = TimeoutScheduler.schedule(this::timeOut, limit);
@@ -353,16 +355,18 @@ final class CapturedCall<T> implements Call<T> {
     }
     stopTimer();
     runCancelCallbacks();
-    timedOut = byTimeout;
-    failure = byTimeout ? timeoutException() : new CallCancelledException(name + " was cancelled");
-    state = CANCELLED;
-    future.fail(failure);
+    // Stop the body before publishing the outcome: whoever the outcome wakes must find the
+    // body interrupted and the stage cancelled already.
     interruptBody();
     CompletionStage<?> running = stage;
     if (running != null) {
       stage = null;
       cancelStage(running);
     }
+    timedOut = byTimeout;
+    failure = byTimeout ? timeoutException() : new CallCancelledException(name + " was cancelled");
+    state = CANCELLED;
+    future.fail(failure);
     runDoneCallbacks();
     return true;
   }
@@ -465,12 +469,21 @@ final class CapturedCall<T> implements Call<T> {
   }
 
   private void leaveShield() {
-    if (BODY.compareAndSet(this, SHIELDED, IN_BODY)) {
-      return;
+    while (true) {
+      int b = body;
+      if (b == SHIELDED && state == RUNNING) {
+        if (BODY.compareAndSet(this, SHIELDED, IN_BODY)) {
+          return;
+        }
+      } else if (b == SHIELDED_PENDING
+          || (b == SHIELDED && BODY.compareAndSet(this, SHIELDED, INTERRUPTED))) {
+        // Cancelled while shielded (perhaps before the canceller got to the interrupt):
+        // deliver it now, as the shield returns; the canceller will find INTERRUPTED.
+        body = INTERRUPTED;
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
-    // SHIELDED_PENDING: deliver the interrupt the shield held back
-    body = INTERRUPTED;
-    Thread.currentThread().interrupt();
   }
 
   static <R> R callRethrowing(Callable<? extends R> function) {
@@ -546,7 +559,11 @@ final class CapturedCall<T> implements Call<T> {
     throw new CompletionException(cause);
   }
 
-  /** Fails fast if blocking here for this call could never end. */
+  /**
+   * Fails fast if blocking here for this call could never end: the call runs its body on this
+   * thread, or it is pending on a portal that only this thread runs, or it is an async call in
+   * flight on this thread's own loop (a loop thread must never block on its own work).
+   */
   void checkCanFinishWithoutUs() {
     Thread me = Thread.currentThread();
     if (bodyThread == me) {
@@ -554,15 +571,19 @@ final class CapturedCall<T> implements Call<T> {
           "Deadlock: " + me.getName() + " is waiting for " + this + ", which it is running itself");
     }
     Portal portal = runner;
-    if (state == PENDING
-        && portal instanceof ThreadBoundPortal
-        && ((ThreadBoundPortal) portal).runsOnlyOn(me)) {
+    if (!(portal instanceof ThreadBoundPortal) || !((ThreadBoundPortal) portal).runsOnlyOn(me)) {
+      return;
+    }
+    int s = state;
+    if (s == PENDING || (async && s == RUNNING && portal instanceof LoopPortal)) {
       throw new IllegalStateException(
           "Deadlock: "
               + me.getName()
               + " is waiting for "
               + this
-              + ", which can only run on "
+              + ", which can only "
+              + (s == PENDING ? "run" : "finish")
+              + " on "
               + me.getName()
               + " (submitted to "
               + portal.name()
@@ -617,16 +638,18 @@ final class CapturedCall<T> implements Call<T> {
     if (callback == null) {
       throw new NullPointerException("callback");
     }
-    callbackLock.lock();
-    try {
-      if (doneCallbacks != null) {
-        doneCallbacks.add(callback);
-        return;
+    if (!isDone()) {
+      callbackLock.lock();
+      try {
+        if (doneCallbacks != null) {
+          doneCallbacks.add(callback); // not done when we looked: the completer runs it
+          return;
+        }
+      } finally {
+        callbackLock.unlock();
       }
-    } finally {
-      callbackLock.unlock();
     }
-    runSafely(() -> callback.accept(this), "done callback");
+    runSafely(() -> callback.accept(this), "done callback"); // done: at once, on this thread
   }
 
   private void runCancelCallbacks() {

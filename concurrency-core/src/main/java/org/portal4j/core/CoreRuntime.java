@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletionStage;
 import org.portal4j.AsyncWaiter;
@@ -21,6 +22,7 @@ import org.portal4j.Waiter;
 import org.portal4j.WorkerPortal;
 import org.portal4j.spi.ConcurrencyRuntime;
 import org.portal4j.spi.PortalKind;
+import org.portal4j.spi.ThreadBoundPortal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,14 +95,18 @@ public final class CoreRuntime implements ConcurrencyRuntime {
     // without holding anything a caller could hold.
     while (true) {
       LoopPortal loop = global.get();
-      if (loop != null && !loop.isShutdown()) {
+      if (loop == null || loop.isShutdown()) {
+        LoopPortal fresh = newEventLoopThread(GLOBAL_LOOP);
+        if (!global.compareAndSet(loop, fresh)) {
+          continue;
+        }
+        loop = fresh;
+      }
+      try {
         loop.start();
         return loop;
-      }
-      LoopPortal fresh = newEventLoopThread(GLOBAL_LOOP);
-      if (global.compareAndSet(loop, fresh)) {
-        fresh.start();
-        return fresh;
+      } catch (RejectedExecutionException e) {
+        // shut down by another thread since we looked: the next turn makes a new one
       }
     }
   }
@@ -184,6 +190,20 @@ public final class CoreRuntime implements ConcurrencyRuntime {
     }
     if (portal instanceof LoopPortal && ((LoopPortal) portal).inLoop()) {
       return runInline((LoopPortal) portal, call, doneCallbacks);
+    }
+    Thread me = Thread.currentThread();
+    if (portal instanceof ThreadBoundPortal && ((ThreadBoundPortal) portal).runsOnlyOn(me)) {
+      call.cancel(); // refused, not queued: it must not run later behind us, nor hang its waiters
+      throw new IllegalStateException(
+          "Deadlock: "
+              + me.getName()
+              + " would wait for "
+              + call
+              + ", which only "
+              + me.getName()
+              + " can run ("
+              + portal.name()
+              + "); it was cancelled instead of submitted");
     }
     BlockingWaiter<T> waiter = new BlockingWaiter<>(call, waiters);
     try {

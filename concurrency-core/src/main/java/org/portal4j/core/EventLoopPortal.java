@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -244,7 +245,15 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
 
   @Override
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    Thread t = thread; // the latch opens in the thread's last moments: wait for its exit too
+    if (t != null) {
+      TimeUnit.NANOSECONDS.timedJoin(t, deadline - System.nanoTime());
+    }
+    return t == null || !t.isAlive();
   }
 
   @Override
@@ -350,33 +359,33 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
       lock.unlock();
     }
     for (Call<?> call : calls) {
+      // The grace is enforced from outside the loop, so it bounds a blocking sync call too.
+      ScheduledFuture<?> grace =
+          TimeoutScheduler.schedule(
+              () -> {
+                if (call.cancel()) {
+                  log.warn(
+                      "Shutdown call {} of {} did not finish within {}; cancelled it",
+                      call,
+                      name,
+                      shutdownGrace);
+                }
+              },
+              shutdownGrace);
       runTask(new CallTask(call));
       awaitOnLoop(call);
+      grace.cancel(false);
     }
   }
 
-  /** Keeps the loop turning until {@code call} is done or the shutdown grace has passed. */
+  /** Keeps the loop turning until {@code call} is done (its grace guarantees it will be). */
   private void awaitOnLoop(Call<?> call) {
     if (call.isDone()) {
       return;
     }
     call.addDoneCallback(done -> tasks.add(WAKE));
-    long deadline = System.nanoTime() + shutdownGrace.toNanos();
     while (!call.isDone()) {
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) {
-        log.warn("Shutdown call {} of {} did not finish within {}; cancelling it", call, name, shutdownGrace);
-        call.cancel();
-        return;
-      }
-      try {
-        Runnable task = tasks.poll(remaining, TimeUnit.NANOSECONDS);
-        if (task != null) {
-          runTask(task);
-        }
-      } catch (InterruptedException e) {
-        // stray interrupt; the deadline still bounds us
-      }
+      runTask(take());
     }
   }
 

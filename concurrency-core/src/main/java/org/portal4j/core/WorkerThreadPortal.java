@@ -186,7 +186,15 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
 
   @Override
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    Thread t = thread; // the latch opens in the thread's last moments: wait for its exit too
+    if (t != null) {
+      TimeUnit.NANOSECONDS.timedJoin(t, deadline - System.nanoTime());
+    }
+    return t == null || !t.isAlive();
   }
 
   @Override
