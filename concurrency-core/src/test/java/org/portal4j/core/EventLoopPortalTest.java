@@ -31,7 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
@@ -239,17 +238,10 @@ class EventLoopPortalTest {
     assertTrue(elapsedMillis < WAIT.toMillis() / 2, "timed out late: " + elapsedMillis + " ms");
     assertTrue(call.isTimedOut());
     assertTrue(call.isCancelled());
-    // The canceller publishes the outcome a moment before it cancels the stage (see the disabled
-    // test below), so wait for the stage with a deadline.
-    awaitCondition(never::isCancelled, "the async call's stage is cancelled at the deadline");
+    assertTrue(never.isCancelled(), "the async call's stage is cancelled at the deadline");
     assertEquals("still turning", loop.submit(() -> "still turning").result(WAIT));
   }
 
-  @Disabled(
-      "bug: CapturedCall.cancel(boolean) completes the call's future (future.fail) before it"
-          + " interrupts the body and cancels the async stage, so whoever the outcome releases"
-          + " (result(), FromSync/FromAsync, toCompletableFuture() dependents) can see a timed-out or"
-          + " cancelled call whose stage is not cancelled yet")
   @Test
   void whenATimedOutAsyncCallsOutcomeIsPublishedItsStageIsAlreadyCancelled() throws Exception {
     LoopPortal loop = newLoop();
@@ -774,10 +766,6 @@ class EventLoopPortalTest {
     }
   }
 
-  @Disabled(
-      "bug: EventLoopPortal.runShutdownCalls runs a sync shutdown call with runTask(new CallTask(call))"
-          + " and only then bounds it (awaitOnLoop): a sync body that blocks is never cancelled, so"
-          + " shutdown is unbounded")
   @Test
   void aBlockingSyncShutdownCallIsAlsoCancelledAfterTheGrace() throws Exception {
     EventLoopPortal loop = track(new EventLoopPortal(PortalOptions.defaults(), SHORT_GRACE));
