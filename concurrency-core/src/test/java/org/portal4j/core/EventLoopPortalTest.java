@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
@@ -297,6 +298,7 @@ class EventLoopPortalTest {
 
   // ------------------------------------------------------------------ starting
 
+  @Tag("platform-only")
   @Test
   void startReturnsOnlyOnceTheLoopIsReady() throws Exception {
     CountDownLatch hookEntered = new CountDownLatch(1);
@@ -327,6 +329,7 @@ class EventLoopPortalTest {
     assertTrue(loop.isRunning());
   }
 
+  @Tag("platform-only")
   @Test
   void startRethrowsARuntimeStartUpFailureInTheCaller() throws Exception {
     IllegalStateException boom = new IllegalStateException("cannot start");
@@ -346,6 +349,7 @@ class EventLoopPortalTest {
     assertThrows(RejectedExecutionException.class, () -> loop.submit(() -> 1));
   }
 
+  @Tag("platform-only")
   @Test
   void startWrapsACheckedStartUpFailureAndRethrowsErrorsAsThemselves() throws Exception {
     IOException io = new IOException("no socket");
@@ -372,6 +376,7 @@ class EventLoopPortalTest {
     assertSame(fatal, assertThrows(Error.class, erroring::start));
   }
 
+  @Tag("platform-only")
   @Test
   void callsQueuedBeforeAStartUpFailureAreCancelledInsteadOfHanging() throws Exception {
     CountDownLatch submitted = new CountDownLatch(1);
@@ -392,6 +397,7 @@ class EventLoopPortalTest {
     assertTrue(loop.awaitTermination(WAIT));
   }
 
+  @Tag("platform-only")
   @Test
   void manyThreadsCallingStartAtOnceStartExactlyOneThread() throws Exception {
     int callers = 8;
@@ -740,6 +746,7 @@ class EventLoopPortalTest {
     return new WeakReference<>(call);
   }
 
+  @Tag("platform-only")
   @Test
   void aShutdownCallStillUnfinishedAfterTheGraceIsCancelledAndLogged() throws Exception {
     EventLoopPortal loop = track(new EventLoopPortal(PortalOptions.defaults(), SHORT_GRACE));
@@ -766,6 +773,7 @@ class EventLoopPortalTest {
     }
   }
 
+  @Tag("platform-only")
   @Test
   void aBlockingSyncShutdownCallIsAlsoCancelledAfterTheGrace() throws Exception {
     EventLoopPortal loop = track(new EventLoopPortal(PortalOptions.defaults(), SHORT_GRACE));
@@ -799,6 +807,7 @@ class EventLoopPortalTest {
     }
   }
 
+  @Tag("platform-only")
   @Test
   void theShutdownGraceMustNotBeNegative() {
     assertThrows(
@@ -807,6 +816,7 @@ class EventLoopPortalTest {
     assertThrows(IllegalArgumentException.class, () -> new EventLoopPortal(PortalOptions.defaults(), null));
   }
 
+  @Tag("platform-only")
   @Test
   void platformProviderMakesEventLoopPortals() {
     assertInstanceOf(EventLoopPortal.class, newLoop());

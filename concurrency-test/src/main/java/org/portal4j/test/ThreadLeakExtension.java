@@ -71,6 +71,8 @@ public final class ThreadLeakExtension implements BeforeEachCallback, AfterEachC
                     "Finalizer",
                     // The JDK's, started with the first virtual thread and kept for the JVM's life.
                     "VirtualThread-unblocker",
+                    // Netty's shared executor: started on demand, ends itself after a second idle.
+                    "globalEventExecutor-\\d+-\\d+",
                     // Started by the first @Timeout test and kept until the engine run ends.
                     "junit-jupiter-timeout-watcher")
             .map(Pattern::compile)

@@ -44,6 +44,7 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
 
   private final String name;
   private volatile boolean daemon;
+  private volatile Thread loopThread;
   private final EventExecutor loop;
   /** The group to shut down at the end, or null when the loop belongs to the user. */
   private final EventExecutorGroup ownedGroup;
@@ -173,7 +174,8 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
       loop.execute(
           () -> {
             CurrentLoop.bind(this);
-            daemon = Thread.currentThread().isDaemon();
+            loopThread = Thread.currentThread();
+            daemon = loopThread.isDaemon();
             ready.complete(null);
           });
     } catch (RuntimeException | Error e) {
@@ -274,7 +276,17 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
 
   @Override
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    Thread t = loopThread;
+    if (ownedGroup == null || t == null) {
+      return true; // a wrapped loop's thread is the user's and goes on
+    }
+    // Netty reports termination from the loop thread's last moments: wait for its exit too.
+    TimeUnit.NANOSECONDS.timedJoin(t, deadline - System.nanoTime());
+    return !t.isAlive();
   }
 
   @Override
