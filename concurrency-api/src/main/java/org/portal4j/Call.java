@@ -226,9 +226,10 @@ public interface Call<T> {
   CompletableFuture<T> toCompletableFuture();
 
   /**
-   * Cancels the call if it is not done yet. Cancel callbacks run first; then the call is marked
-   * cancelled and done; then a running sync function is interrupted, or a running async stage is
-   * cancelled; then done callbacks run.
+   * Cancels the call if it is not done yet. Cancel callbacks run first; then a running sync
+   * function is interrupted, or a running async stage is cancelled; then the call is marked
+   * cancelled and done (so whoever that releases finds the body already stopped); then done
+   * callbacks run. All of it happens before this method returns.
    *
    * @return true if this invocation cancelled the call, false if it was already done
    */
