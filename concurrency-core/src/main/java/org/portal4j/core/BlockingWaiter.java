@@ -70,6 +70,10 @@ final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T>
           break;
         }
         next.run();
+        if (endedByInterrupt(next)) { // the callback took the owner's interrupt: it is ours too
+          interrupted = true;
+          call.cancel();
+        }
       }
       for (Call<?> callback : startedSnapshot()) {
         interrupted |= waitFor(callback);
@@ -107,6 +111,15 @@ final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T>
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Whether a callback failed with an interrupt of the owner thread (not its own cancel). */
+  private static boolean endedByInterrupt(Call<?> callback) {
+    if (!callback.isDone() || callback.isCancelled()) {
+      return false;
+    }
+    Throwable failure = callback.toCompletableFuture().handle((value, error) -> error).getNow(null);
+    return failure instanceof InterruptedException;
   }
 
   private List<Call<?>> startedSnapshot() {
