@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
 import org.portal4j.PortalOptions;
+import org.portal4j.Portals;
 import org.portal4j.SyncWaiter;
 import org.portal4j.Waiter;
 import org.portal4j.Waiters;
@@ -54,7 +55,7 @@ class SyncWaiterTest {
   @BeforeEach
   void setUp() {
     me = Thread.currentThread();
-    worker = new WorkerThreadPortal(PortalOptions.builder().name("sync-waiter-test").build());
+    worker = Portals.newWorkerThread(PortalOptions.builder().name("sync-waiter-test").build());
   }
 
   @AfterEach

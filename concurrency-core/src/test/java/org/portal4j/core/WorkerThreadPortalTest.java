@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,13 +55,14 @@ class WorkerThreadPortalTest {
 
   // ------------------------------------------------------------------ helpers
 
-  private WorkerThreadPortal worker(PortalOptions options) {
-    WorkerThreadPortal worker = new WorkerThreadPortal(options);
+  /** Made by the chosen WORKER backend, so backend modules re-run this suite on their portals. */
+  private WorkerPortal worker(PortalOptions options) {
+    WorkerPortal worker = Portals.newWorkerThread(options);
     workers.add(worker);
     return worker;
   }
 
-  private WorkerThreadPortal named(String prefix) {
+  private WorkerPortal named(String prefix) {
     return worker(PortalOptions.builder().name(uniqueName(prefix)).build());
   }
 
@@ -92,9 +94,10 @@ class WorkerThreadPortalTest {
 
   // ------------------------------------------------------------------ starting
 
+  @Tag("platform-only") // counts platform threads
   @Test
   void startsOnFirstSubmitNotBefore() throws Exception {
-    WorkerThreadPortal worker = named("lazy");
+    WorkerPortal worker = named("lazy");
 
     worker.name();
     worker.isDaemon();
@@ -110,10 +113,11 @@ class WorkerThreadPortalTest {
     assertEquals(List.of(ran), threadsNamed(worker.name()));
   }
 
+  @Tag("platform-only") // counts platform threads
   @Test
   void startFromSixteenThreadsAtOnceStartsExactlyOneThread() throws Exception {
     for (int round = 0; round < 10; round++) {
-      WorkerThreadPortal worker = named("start-race");
+      WorkerPortal worker = named("start-race");
       int starters = 16;
       CountDownLatch ready = new CountDownLatch(starters);
       CountDownLatch go = new CountDownLatch(1);
@@ -154,6 +158,7 @@ class WorkerThreadPortalTest {
     }
   }
 
+  @Tag("platform-only")
   @Test
   void startFromSixteenThreadsAtOnceMakesOneThreadEvenWhenMakingItIsSlow() throws Exception {
     // The factory holds the first starter inside thread creation for a while, waiting (with a
@@ -207,9 +212,10 @@ class WorkerThreadPortalTest {
     assertTrue(worker.isRunning());
   }
 
+  @Tag("platform-only") // counts platform threads
   @Test
   void startIsIdempotent() throws Exception {
-    WorkerThreadPortal worker = named("idempotent");
+    WorkerPortal worker = named("idempotent");
     worker.start();
     worker.start();
     worker.start();
@@ -221,7 +227,7 @@ class WorkerThreadPortalTest {
 
   @Test
   void callsRunInSubmissionOrderOnOneThread() throws Exception {
-    WorkerThreadPortal worker = named("ordered");
+    WorkerPortal worker = named("ordered");
     CountDownLatch release = latch();
     worker.submit(Call.of(() -> await(release))); // holds the worker so all 100 queue up
     List<Integer> ran = Collections.synchronizedList(new ArrayList<>());
@@ -249,7 +255,7 @@ class WorkerThreadPortalTest {
 
   @Test
   void runOnceSecondSubmitWhileTheFirstRunsThrowsIllegalStateException() throws Exception {
-    WorkerThreadPortal worker = worker(PortalOptions.builder().runOnce(true).build());
+    WorkerPortal worker = worker(PortalOptions.builder().runOnce(true).build());
     CountDownLatch started = latch();
     CountDownLatch release = latch();
     Call<String> first =
@@ -274,7 +280,7 @@ class WorkerThreadPortalTest {
 
   @Test
   void runOnceSecondSubmitAfterTheFirstFinishedThrowsIllegalStateException() throws Exception {
-    WorkerThreadPortal worker = worker(PortalOptions.builder().runOnce(true).build());
+    WorkerPortal worker = worker(PortalOptions.builder().runOnce(true).build());
     assertEquals("first", worker.submit(Call.of(() -> "first")).result(WAIT));
     assertTrue(worker.awaitTermination(WAIT));
 
@@ -286,7 +292,7 @@ class WorkerThreadPortalTest {
 
   @Test
   void runOnceWorkerShutsItselfDownAfterItsCall() throws Exception {
-    WorkerThreadPortal worker = worker(PortalOptions.builder().runOnce(true).build());
+    WorkerPortal worker = worker(PortalOptions.builder().runOnce(true).build());
     CountDownLatch release = latch();
     Call<Thread> call =
         worker.submit(
@@ -310,7 +316,7 @@ class WorkerThreadPortalTest {
 
   @Test
   void shutdownLetsQueuedCallsFinish() throws Exception {
-    WorkerThreadPortal worker = named("draining");
+    WorkerPortal worker = named("draining");
     CountDownLatch started = latch();
     CountDownLatch release = latch();
     worker.submit(
@@ -344,7 +350,7 @@ class WorkerThreadPortalTest {
 
   @Test
   void submitAfterShutdownIsRejectedAndTheCallStaysPending() throws Exception {
-    WorkerThreadPortal worker = named("rejecting");
+    WorkerPortal worker = named("rejecting");
     worker.submit(Call.of(() -> 1)).result(WAIT);
     worker.shutdown();
 
@@ -360,7 +366,7 @@ class WorkerThreadPortalTest {
 
   @Test
   void submitAfterShutdownBeforeStartIsRejectedAndNoThreadStarts() throws Exception {
-    WorkerThreadPortal worker = named("never-started");
+    WorkerPortal worker = named("never-started");
     worker.shutdown();
 
     Call<Integer> late = Call.of(() -> 2);
@@ -376,10 +382,11 @@ class WorkerThreadPortalTest {
 
   // ------------------------------------------------------------------ daemon
 
+  @Tag("platform-only")
   @ParameterizedTest(name = "daemon={0}")
   @ValueSource(booleans = {true, false})
   void daemonFlagIsHonoured(boolean daemon) throws Exception {
-    WorkerThreadPortal worker = worker(PortalOptions.builder().daemon(daemon).build());
+    WorkerPortal worker = worker(PortalOptions.builder().daemon(daemon).build());
     assertEquals(daemon, worker.isDaemon());
     // Start the worker from a thread of the opposite kind: new threads inherit their creator's
     // daemon flag, so only an explicit setting makes this pass.
@@ -397,8 +404,8 @@ class WorkerThreadPortalTest {
 
   @Test
   void defaultNamesAreWorkerThreadNAndTheThreadNameContainsThem() throws Exception {
-    WorkerThreadPortal a = worker(PortalOptions.defaults());
-    WorkerThreadPortal b = worker(PortalOptions.defaults());
+    WorkerPortal a = worker(PortalOptions.defaults());
+    WorkerPortal b = worker(PortalOptions.defaults());
     WorkerPortal c = Portals.newWorkerThread();
     workers.add(c);
 
@@ -414,7 +421,7 @@ class WorkerThreadPortalTest {
   @Test
   void customNameIsThePortalsNameAndInItsThreadName() throws Exception {
     String name = uniqueName("orders-worker");
-    WorkerThreadPortal worker = worker(PortalOptions.builder().name(name).build());
+    WorkerPortal worker = worker(PortalOptions.builder().name(name).build());
 
     assertEquals(name, worker.name());
     String threadName = worker.submit(Call.of(() -> Thread.currentThread().getName())).result(WAIT);
@@ -433,7 +440,7 @@ class WorkerThreadPortalTest {
 
   @Test
   void failingCallsDoNotKillTheWorker() throws Exception {
-    WorkerThreadPortal worker = named("survivor");
+    WorkerPortal worker = named("survivor");
     AtomicReference<Thread> failedOn = new AtomicReference<>();
     RuntimeException boom = new IllegalStateException("boom");
     SimulatedError error = new SimulatedError();
@@ -464,15 +471,15 @@ class WorkerThreadPortalTest {
 
   @Test
   void submitNullThrowsNullPointerExceptionAndDoesNotStart() {
-    WorkerThreadPortal worker = named("null-submit");
+    WorkerPortal worker = named("null-submit");
     assertThrows(NullPointerException.class, () -> worker.submit((Call<Object>) null));
     assertFalse(worker.isRunning());
   }
 
   @Test
   void submittingACallThatAlreadyHasARunnerThrowsIllegalStateException() throws Exception {
-    WorkerThreadPortal worker = named("first-runner");
-    WorkerThreadPortal other = named("second-runner");
+    WorkerPortal worker = named("first-runner");
+    WorkerPortal other = named("second-runner");
 
     Call<Integer> done = worker.submit(Call.of(() -> 1));
     assertEquals(1, done.result(WAIT));
@@ -492,7 +499,7 @@ class WorkerThreadPortalTest {
 
   @Test
   void isRunningFollowsTheLifecycle() throws Exception {
-    WorkerThreadPortal worker = named("lifecycle");
+    WorkerPortal worker = named("lifecycle");
     assertFalse(worker.isRunning());
     assertFalse(worker.isShutdown());
 
@@ -526,7 +533,7 @@ class WorkerThreadPortalTest {
 
   @Test
   void shutdownBeforeStartTerminatesAtOnce() throws Exception {
-    WorkerThreadPortal worker = named("stillborn");
+    WorkerPortal worker = named("stillborn");
     worker.shutdown();
     worker.shutdown(); // idempotent
     assertTrue(worker.awaitTermination(Duration.ZERO));
@@ -539,7 +546,7 @@ class WorkerThreadPortalTest {
     CountDownLatch started = latch();
     CountDownLatch release = latch();
     Call<Integer> queued;
-    WorkerThreadPortal worker = named("closing");
+    WorkerPortal worker = named("closing");
     try (WorkerPortal closing = worker) {
       closing.submit(
           Call.of(

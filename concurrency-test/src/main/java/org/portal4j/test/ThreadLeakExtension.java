@@ -60,6 +60,8 @@ public final class ThreadLeakExtension implements BeforeEachCallback, AfterEachC
                     "GlobalEventLoopThread.*",
                     "ForkJoinPool\\.commonPool-worker-.*",
                     "ForkJoinPool-\\d+-worker-.*",
+                    // JDK 25+: a pool's timer thread, kept for the pool's (here the JVM's) life.
+                    "ForkJoinPool.*-delayScheduler",
                     "Common-Cleaner",
                     "Attach Listener",
                     "process reaper.*",
