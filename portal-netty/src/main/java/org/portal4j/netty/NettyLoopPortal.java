@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.portal4j.Call;
 import org.portal4j.LoopPortal;
@@ -44,7 +45,8 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
 
   private final String name;
   private volatile boolean daemon;
-  private volatile Thread loopThread;
+  /** The thread of an owned group, set when Netty makes it; null for a wrapped loop. */
+  private final AtomicReference<Thread> ownedThread;
   private final EventExecutor loop;
   /** The group to shut down at the end, or null when the loop belongs to the user. */
   private final EventExecutorGroup ownedGroup;
@@ -63,11 +65,13 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
       boolean daemon,
       EventExecutor loop,
       EventExecutorGroup ownedGroup,
+      AtomicReference<Thread> ownedThread,
       Duration shutdownGrace) {
     this.name = name;
     this.daemon = daemon;
     this.loop = loop;
     this.ownedGroup = ownedGroup;
+    this.ownedThread = ownedThread;
     this.shutdownGrace = shutdownGrace;
   }
 
@@ -174,8 +178,7 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
       loop.execute(
           () -> {
             CurrentLoop.bind(this);
-            loopThread = Thread.currentThread();
-            daemon = loopThread.isDaemon();
+            daemon = Thread.currentThread().isDaemon();
             ready.complete(null);
           });
     } catch (RuntimeException | Error e) {
@@ -280,9 +283,9 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
     if (!terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
       return false;
     }
-    Thread t = loopThread;
-    if (ownedGroup == null || t == null) {
-      return true; // a wrapped loop's thread is the user's and goes on
+    Thread t = ownedThread == null ? null : ownedThread.get();
+    if (t == null) {
+      return true; // a wrapped loop's thread is the user's and goes on; or none was ever made
     }
     // Netty reports termination from the loop thread's last moments: wait for its exit too.
     TimeUnit.NANOSECONDS.timedJoin(t, deadline - System.nanoTime());

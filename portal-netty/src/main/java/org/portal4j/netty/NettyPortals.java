@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.portal4j.LoopPortal;
 import org.portal4j.PortalOptions;
 
@@ -57,6 +58,7 @@ public final class NettyPortals {
                   false,
                   executor,
                   null,
+                  null,
                   DEFAULT_SHUTDOWN_GRACE);
             });
     portal.start();
@@ -91,15 +93,17 @@ public final class NettyPortals {
             ? options.name()
             : "EventLoopThread-" + GENERATED_NAMES.incrementAndGet();
     boolean daemon = options.daemon();
+    AtomicReference<Thread> made = new AtomicReference<>();
     ThreadFactory threads =
         task -> {
           Thread thread = new FastThreadLocalThread(task, name);
           thread.setDaemon(daemon);
+          made.set(thread); // so awaitTermination can wait for its exit
           return thread;
         };
     MultiThreadIoEventLoopGroup group =
         new MultiThreadIoEventLoopGroup(1, threads, NioIoHandler.newFactory());
-    return new NettyLoopPortal(name, daemon, group.next(), group, shutdownGrace);
+    return new NettyLoopPortal(name, daemon, group.next(), group, made, shutdownGrace);
   }
 
   /**
