@@ -4,8 +4,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A waiter for non-blocking callers: {@link #awaitAsync()} never blocks; callbacks run on the event
- * loop of the thread that calls it (the global loop if that thread is not a loop thread).
- * Callbacks submitted before {@code awaitAsync()} is called are kept and run once it is.
+ * loop of the thread that calls it (the global loop if that thread is not a loop thread). Callbacks
+ * submitted before {@code awaitAsync()} is called are kept and run once it is.
  *
  * @param <T> the waited call's result type
  */

@@ -33,8 +33,8 @@ import java.util.function.Consumer;
  * <h2>Cancellation</h2>
  *
  * {@link #cancel()} follows {@link java.util.concurrent.Future#cancel}: once it returns true the
- * call is cancelled and done, and {@link #result()} throws at once. A sync function still running is
- * interrupted; the stage of an async one is cancelled; whatever the body produces later is
+ * call is cancelled and done, and {@link #result()} throws at once. A sync function still running
+ * is interrupted; the stage of an async one is cancelled; whatever the body produces later is
  * discarded. A cancelled call never leaves its thread, nor the thread that called {@link #run()},
  * with the interrupt flag set.
  *
@@ -78,10 +78,10 @@ public interface Call<T> {
   }
 
   /**
-   * Captures a call of a function that returns a stage; the call is done when the stage is. A
-   * stage that fails with a {@link java.util.concurrent.CompletionException} or {@link
-   * java.util.concurrent.ExecutionException} fails the call with its cause; a function that
-   * returns {@code null} fails the call with a {@link NullPointerException}.
+   * Captures a call of a function that returns a stage; the call is done when the stage is. A stage
+   * that fails with a {@link java.util.concurrent.CompletionException} or {@link
+   * java.util.concurrent.ExecutionException} fails the call with its cause; a function that returns
+   * {@code null} fails the call with a {@link NullPointerException}.
    *
    * @param fn the function
    * @param <T> the stage's result type

@@ -8,8 +8,8 @@ import java.util.Map;
  * A context variable: a thread-local value that a {@link Call} captures when it is created and
  * restores on whichever thread runs it (Java's answer to Python's {@code contextvars}).
  *
- * <p>Keys are compared by identity: two keys with the same name are different variables. Values
- * are per thread and never inherited by new threads; they travel with calls, or explicitly with a
+ * <p>Keys are compared by identity: two keys with the same name are different variables. Values are
+ * per thread and never inherited by new threads; they travel with calls, or explicitly with a
  * {@link Snapshot}.
  *
  * <pre>{@code
@@ -19,8 +19,8 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * <p>Taking a snapshot is a single read (the values are kept in an immutable map that {@link
- * #set} replaces), so capturing context costs nothing on the hot path.
+ * <p>Taking a snapshot is a single read (the values are kept in an immutable map that {@link #set}
+ * replaces), so capturing context costs nothing on the hot path.
  *
  * @param <T> the value type
  */

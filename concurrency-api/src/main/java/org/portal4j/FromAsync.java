@@ -7,27 +7,27 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Entry points for non-blocking callers (code on an event loop, or in a stage's continuation):
- * the same operations as {@link FromSync}, but no method ever blocks the calling thread.
+ * Entry points for non-blocking callers (code on an event loop, or in a stage's continuation): the
+ * same operations as {@link FromSync}, but no method ever blocks the calling thread.
  *
  * <p>Waiting methods return a future that completes like {@link Call#toCompletableFuture()}: with
  * the call's result, or exceptionally with the function's original throwable or a {@link
  * CallCancelledException}. Cancelling that future cancels the call. Meanwhile an {@link
- * AsyncWaiter} runs callbacks that the call sends back ({@link Waiters#current()}) on the
- * caller's event loop (the global loop when the caller is not on a loop), and runs {@code
- * doneCallbacks} there after the call is done, before the future completes.
+ * AsyncWaiter} runs callbacks that the call sends back ({@link Waiters#current()}) on the caller's
+ * event loop (the global loop when the caller is not on a loop), and runs {@code doneCallbacks}
+ * there after the call is done, before the future completes.
  *
- * <p>{@code timeout} becomes the call's own timeout ({@link Call#setTimeout}); {@code null}
- * leaves the call's timeout as it is. New-thread methods use a run-once worker of the chosen
- * worker backend; loop methods use the {@linkplain Portals#globalLoop() global loop}.
+ * <p>{@code timeout} becomes the call's own timeout ({@link Call#setTimeout}); {@code null} leaves
+ * the call's timeout as it is. New-thread methods use a run-once worker of the chosen worker
+ * backend; loop methods use the {@linkplain Portals#globalLoop() global loop}.
  */
 public final class FromAsync {
 
   private FromAsync() {}
 
   /**
-   * Runs {@code call} on a new run-once worker thread and returns a future of its result at once, running callbacks it sends back
-   * meanwhile; then runs {@code doneCallbacks}.
+   * Runs {@code call} on a new run-once worker thread and returns a future of its result at once,
+   * running callbacks it sends back meanwhile; then runs {@code doneCallbacks}.
    *
    * @param call the call
    * @param timeout the call's timeout, or null to keep its own
@@ -35,7 +35,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> waitForCallInNewThread(Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T> CompletableFuture<T> waitForCallInNewThread(
+      Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     return RuntimeBinding.runtime().waitForCallAsync(newThread(), call, timeout, doneCallbacks);
   }
 
@@ -52,7 +53,8 @@ public final class FromAsync {
   }
 
   /**
-   * Same as {@link #waitForCallInNewThread(Call, Duration, Collection)}, keeping the call's timeout.
+   * Same as {@link #waitForCallInNewThread(Call, Duration, Collection)}, keeping the call's
+   * timeout.
    *
    * @param call the call
    * @param <T> the result type
@@ -63,7 +65,8 @@ public final class FromAsync {
   }
 
   /**
-   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInNewThread(Call, Duration, Collection)}.
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInNewThread(Call, Duration,
+   * Collection)}.
    *
    * @param fn the function
    * @param timeout the call's timeout, or null for none
@@ -71,7 +74,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallInNewThread(Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T> CompletableFuture<T> waitForCallInNewThread(
+      Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallInNewThread(Call.<T>of(fn), timeout, doneCallbacks);
   }
 
@@ -83,7 +87,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallInNewThread(Callable<? extends T> fn, Duration timeout) {
+  public static <T> CompletableFuture<T> waitForCallInNewThread(
+      Callable<? extends T> fn, Duration timeout) {
     return waitForCallInNewThread(Call.<T>of(fn), timeout, List.of());
   }
 
@@ -99,7 +104,8 @@ public final class FromAsync {
   }
 
   /**
-   * Runs {@code call} on a new run-once worker thread; the same as {@link #waitForCallInNewThread(Call, Duration)}.
+   * Runs {@code call} on a new run-once worker thread; the same as {@link
+   * #waitForCallInNewThread(Call, Duration)}.
    *
    * @param call the call
    * @param timeout the call's timeout, or null to keep its own
@@ -129,7 +135,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> callInNewThread(Callable<? extends T> fn, Duration timeout) {
+  public static <T> CompletableFuture<T> callInNewThread(
+      Callable<? extends T> fn, Duration timeout) {
     return waitForCallInNewThread(Call.<T>of(fn), timeout, List.of());
   }
 
@@ -191,8 +198,8 @@ public final class FromAsync {
   }
 
   /**
-   * Runs {@code call} on the global event loop and returns a future of its result at once, running callbacks it sends back
-   * meanwhile; then runs {@code doneCallbacks}.
+   * Runs {@code call} on the global event loop and returns a future of its result at once, running
+   * callbacks it sends back meanwhile; then runs {@code doneCallbacks}.
    *
    * @param call the call
    * @param timeout the call's timeout, or null to keep its own
@@ -200,8 +207,10 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> waitForCallInLoopThread(Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return RuntimeBinding.runtime().waitForCallAsync(RuntimeBinding.runtime().globalLoop(), call, timeout, doneCallbacks);
+  public static <T> CompletableFuture<T> waitForCallInLoopThread(
+      Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+    return RuntimeBinding.runtime()
+        .waitForCallAsync(RuntimeBinding.runtime().globalLoop(), call, timeout, doneCallbacks);
   }
 
   /**
@@ -217,7 +226,8 @@ public final class FromAsync {
   }
 
   /**
-   * Same as {@link #waitForCallInLoopThread(Call, Duration, Collection)}, keeping the call's timeout.
+   * Same as {@link #waitForCallInLoopThread(Call, Duration, Collection)}, keeping the call's
+   * timeout.
    *
    * @param call the call
    * @param <T> the result type
@@ -228,7 +238,8 @@ public final class FromAsync {
   }
 
   /**
-   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInLoopThread(Call, Duration, Collection)}.
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInLoopThread(Call, Duration,
+   * Collection)}.
    *
    * @param fn the function
    * @param timeout the call's timeout, or null for none
@@ -236,7 +247,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallInLoopThread(Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T> CompletableFuture<T> waitForCallInLoopThread(
+      Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallInLoopThread(Call.<T>of(fn), timeout, doneCallbacks);
   }
 
@@ -248,7 +260,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallInLoopThread(Callable<? extends T> fn, Duration timeout) {
+  public static <T> CompletableFuture<T> waitForCallInLoopThread(
+      Callable<? extends T> fn, Duration timeout) {
     return waitForCallInLoopThread(Call.<T>of(fn), timeout, List.of());
   }
 
@@ -264,7 +277,8 @@ public final class FromAsync {
   }
 
   /**
-   * Runs {@code call} on the global event loop; the same as {@link #waitForCallInLoopThread(Call, Duration)}.
+   * Runs {@code call} on the global event loop; the same as {@link #waitForCallInLoopThread(Call,
+   * Duration)}.
    *
    * @param call the call
    * @param timeout the call's timeout, or null to keep its own
@@ -294,7 +308,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> callInLoopThread(Callable<? extends T> fn, Duration timeout) {
+  public static <T> CompletableFuture<T> callInLoopThread(
+      Callable<? extends T> fn, Duration timeout) {
     return waitForCallInLoopThread(Call.<T>of(fn), timeout, List.of());
   }
 
@@ -356,8 +371,8 @@ public final class FromAsync {
   }
 
   /**
-   * Runs {@code call} on {@code portal} and returns a future of its result at once, running callbacks it sends back
-   * meanwhile; then runs {@code doneCallbacks}.
+   * Runs {@code call} on {@code portal} and returns a future of its result at once, running
+   * callbacks it sends back meanwhile; then runs {@code doneCallbacks}.
    *
    * @param portal where the call runs
    * @param call the call
@@ -366,7 +381,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> waitForCallIn(Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T> CompletableFuture<T> waitForCallIn(
+      Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     return RuntimeBinding.runtime().waitForCallAsync(portal, call, timeout, doneCallbacks);
   }
 
@@ -379,7 +395,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> waitForCallIn(Portal portal, Call<T> call, Duration timeout) {
+  public static <T> CompletableFuture<T> waitForCallIn(
+      Portal portal, Call<T> call, Duration timeout) {
     return waitForCallIn(portal, call, timeout, List.of());
   }
 
@@ -396,7 +413,8 @@ public final class FromAsync {
   }
 
   /**
-   * Wraps {@code fn} in a call and runs it like {@link #waitForCallIn(Portal, Call, Duration, Collection)}.
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallIn(Portal, Call, Duration,
+   * Collection)}.
    *
    * @param portal where the call runs
    * @param fn the function
@@ -405,7 +423,11 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallIn(Portal portal, Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T> CompletableFuture<T> waitForCallIn(
+      Portal portal,
+      Callable<? extends T> fn,
+      Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallIn(portal, Call.<T>of(fn), timeout, doneCallbacks);
   }
 
@@ -418,7 +440,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallIn(Portal portal, Callable<? extends T> fn, Duration timeout) {
+  public static <T> CompletableFuture<T> waitForCallIn(
+      Portal portal, Callable<? extends T> fn, Duration timeout) {
     return waitForCallIn(portal, Call.<T>of(fn), timeout, List.of());
   }
 
@@ -435,7 +458,8 @@ public final class FromAsync {
   }
 
   /**
-   * Runs {@code call} on {@code portal}; the same as {@link #waitForCallIn(Portal, Call, Duration)}.
+   * Runs {@code call} on {@code portal}; the same as {@link #waitForCallIn(Portal, Call,
+   * Duration)}.
    *
    * @param portal where the call runs
    * @param call the call
@@ -468,7 +492,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> callIn(Portal portal, Callable<? extends T> fn, Duration timeout) {
+  public static <T> CompletableFuture<T> callIn(
+      Portal portal, Callable<? extends T> fn, Duration timeout) {
     return waitForCallIn(portal, Call.<T>of(fn), timeout, List.of());
   }
 

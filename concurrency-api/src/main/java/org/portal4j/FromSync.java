@@ -9,10 +9,10 @@ import java.util.concurrent.Callable;
  * Entry points for blocking callers: run a call somewhere else and wait for it on this thread.
  *
  * <p>Every waiting method waits with a {@link SyncWaiter} owned by the calling thread, so code in
- * the call can send work back to this thread through {@link Waiters#current()}. The optional
- * {@code timeout} is set as the call's own timeout (see {@link Call#setTimeout}); {@code null}
- * leaves the call's timeout as it is. {@code doneCallbacks} run on this thread after the call is
- * done, before the method returns.
+ * the call can send work back to this thread through {@link Waiters#current()}. The optional {@code
+ * timeout} is set as the call's own timeout (see {@link Call#setTimeout}); {@code null} leaves the
+ * call's timeout as it is. {@code doneCallbacks} run on this thread after the call is done, before
+ * the method returns.
  *
  * <p>New-thread methods use a run-once worker of the chosen worker backend, so nothing they start
  * outlives its call. Loop methods use the {@linkplain Portals#globalLoop() global loop}; called on
@@ -20,16 +20,16 @@ import java.util.concurrent.Callable;
  *
  * <p>Interrupting the waiting thread cancels the call; the method then throws {@link
  * CallCancelledException} with the thread's interrupt flag still set. Results and exceptions come
- * out as from {@link Call#result()}. A wait that could only finish on the current thread fails
- * fast with {@link IllegalStateException} instead of hanging.
+ * out as from {@link Call#result()}. A wait that could only finish on the current thread fails fast
+ * with {@link IllegalStateException} instead of hanging.
  */
 public final class FromSync {
 
   private FromSync() {}
 
   /**
-   * Runs {@code call} on a new run-once worker thread and waits for it, running callbacks it sends back
-   * meanwhile; then runs {@code doneCallbacks}.
+   * Runs {@code call} on a new run-once worker thread and waits for it, running callbacks it sends
+   * back meanwhile; then runs {@code doneCallbacks}.
    *
    * @param call the call
    * @param timeout the call's timeout, or null to keep its own
@@ -37,7 +37,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T waitForCallInNewThread(Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T> T waitForCallInNewThread(
+      Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     return RuntimeBinding.runtime().waitForCall(newThread(), call, timeout, doneCallbacks);
   }
 
@@ -54,7 +55,8 @@ public final class FromSync {
   }
 
   /**
-   * Same as {@link #waitForCallInNewThread(Call, Duration, Collection)}, keeping the call's timeout.
+   * Same as {@link #waitForCallInNewThread(Call, Duration, Collection)}, keeping the call's
+   * timeout.
    *
    * @param call the call
    * @param <T> the result type
@@ -65,7 +67,8 @@ public final class FromSync {
   }
 
   /**
-   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInNewThread(Call, Duration, Collection)}.
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInNewThread(Call, Duration,
+   * Collection)}.
    *
    * @param fn the function
    * @param timeout the call's timeout, or null for none
@@ -73,7 +76,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T waitForCallInNewThread(Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T> T waitForCallInNewThread(
+      Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallInNewThread(Call.<T>of(fn), timeout, doneCallbacks);
   }
 
@@ -101,7 +105,8 @@ public final class FromSync {
   }
 
   /**
-   * Runs {@code call} on a new run-once worker thread; the same as {@link #waitForCallInNewThread(Call, Duration)}.
+   * Runs {@code call} on a new run-once worker thread; the same as {@link
+   * #waitForCallInNewThread(Call, Duration)}.
    *
    * @param call the call
    * @param timeout the call's timeout, or null to keep its own
@@ -202,8 +207,10 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T waitForCallInLoopThread(Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return RuntimeBinding.runtime().waitForCall(RuntimeBinding.runtime().globalLoop(), call, timeout, doneCallbacks);
+  public static <T> T waitForCallInLoopThread(
+      Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+    return RuntimeBinding.runtime()
+        .waitForCall(RuntimeBinding.runtime().globalLoop(), call, timeout, doneCallbacks);
   }
 
   /**
@@ -219,7 +226,8 @@ public final class FromSync {
   }
 
   /**
-   * Same as {@link #waitForCallInLoopThread(Call, Duration, Collection)}, keeping the call's timeout.
+   * Same as {@link #waitForCallInLoopThread(Call, Duration, Collection)}, keeping the call's
+   * timeout.
    *
    * @param call the call
    * @param <T> the result type
@@ -230,7 +238,8 @@ public final class FromSync {
   }
 
   /**
-   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInLoopThread(Call, Duration, Collection)}.
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInLoopThread(Call, Duration,
+   * Collection)}.
    *
    * @param fn the function
    * @param timeout the call's timeout, or null for none
@@ -238,7 +247,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T waitForCallInLoopThread(Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T> T waitForCallInLoopThread(
+      Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallInLoopThread(Call.<T>of(fn), timeout, doneCallbacks);
   }
 
@@ -266,7 +276,8 @@ public final class FromSync {
   }
 
   /**
-   * Runs {@code call} on the global event loop; the same as {@link #waitForCallInLoopThread(Call, Duration)}.
+   * Runs {@code call} on the global event loop; the same as {@link #waitForCallInLoopThread(Call,
+   * Duration)}.
    *
    * @param call the call
    * @param timeout the call's timeout, or null to keep its own
@@ -368,7 +379,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T waitForCallIn(Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T> T waitForCallIn(
+      Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     return RuntimeBinding.runtime().waitForCall(portal, call, timeout, doneCallbacks);
   }
 
@@ -398,7 +410,8 @@ public final class FromSync {
   }
 
   /**
-   * Wraps {@code fn} in a call and runs it like {@link #waitForCallIn(Portal, Call, Duration, Collection)}.
+   * Wraps {@code fn} in a call and runs it like {@link #waitForCallIn(Portal, Call, Duration,
+   * Collection)}.
    *
    * @param portal where the call runs
    * @param fn the function
@@ -407,7 +420,11 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T waitForCallIn(Portal portal, Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T> T waitForCallIn(
+      Portal portal,
+      Callable<? extends T> fn,
+      Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallIn(portal, Call.<T>of(fn), timeout, doneCallbacks);
   }
 
@@ -437,7 +454,8 @@ public final class FromSync {
   }
 
   /**
-   * Runs {@code call} on {@code portal}; the same as {@link #waitForCallIn(Portal, Call, Duration)}.
+   * Runs {@code call} on {@code portal}; the same as {@link #waitForCallIn(Portal, Call,
+   * Duration)}.
    *
    * @param portal where the call runs
    * @param call the call

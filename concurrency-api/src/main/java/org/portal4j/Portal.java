@@ -22,8 +22,8 @@ public interface Portal {
    * @param <T> the call's result type
    * @return the same call, for chaining
    * @throws NullPointerException if {@code call} is null
-   * @throws IllegalStateException if the call already has a runner, or the portal cannot take
-   *     more calls for a reason of its own (such as a run-once worker that already has its call)
+   * @throws IllegalStateException if the call already has a runner, or the portal cannot take more
+   *     calls for a reason of its own (such as a run-once worker that already has its call)
    * @throws java.util.concurrent.RejectedExecutionException if the portal has been shut down
    */
   <T> Call<T> submit(Call<T> call);

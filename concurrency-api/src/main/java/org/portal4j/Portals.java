@@ -92,8 +92,8 @@ public final class Portals {
 
   /**
    * Shuts the global loop down (if there is one) and waits until its thread has exited or the
-   * timeout elapsed; a loop that did not exit in time is logged at WARN. An interrupt ends the
-   * wait with a {@link java.util.concurrent.CompletionException} caused by the {@link
+   * timeout elapsed; a loop that did not exit in time is logged at WARN. An interrupt ends the wait
+   * with a {@link java.util.concurrent.CompletionException} caused by the {@link
    * InterruptedException}, flag still set.
    *
    * @param timeout how long to wait at most
@@ -116,7 +116,8 @@ public final class Portals {
   }
 
   /**
-   * The name of the provider chosen for each kind, such as {@code {WORKER=platform, LOOP=platform}}.
+   * The name of the provider chosen for each kind, such as {@code {WORKER=platform,
+   * LOOP=platform}}.
    *
    * @return an unmodifiable map from kind to provider name
    * @throws IllegalStateException if the provider configured for a kind is unknown

@@ -38,7 +38,9 @@ final class RuntimeBinding {
     static {
       List<ConcurrencyRuntime> found = new ArrayList<>();
       StringBuilder problems = new StringBuilder();
-      var iterator = ServiceLoader.load(ConcurrencyRuntime.class, RuntimeBinding.class.getClassLoader()).iterator();
+      var iterator =
+          ServiceLoader.load(ConcurrencyRuntime.class, RuntimeBinding.class.getClassLoader())
+              .iterator();
       while (true) {
         try {
           if (!iterator.hasNext()) {
@@ -55,7 +57,11 @@ final class RuntimeBinding {
       }
       if (found.size() > 1) {
         org.slf4j.LoggerFactory.getLogger("org.portal4j")
-            .warn("Found {} portal4j runtimes on the class path, using {}: {}", found.size(), found.get(0).getClass().getName(), found);
+            .warn(
+                "Found {} portal4j runtimes on the class path, using {}: {}",
+                found.size(),
+                found.get(0).getClass().getName(),
+                found);
       }
       RUNTIME = found.isEmpty() ? null : found.get(0);
       PROBLEMS = problems.toString();

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.portal4j.test.CheckThreadLeaks;
 
 /**
- * Without concurrency-core on the class path (this module's tests never have it), every entry
- * point fails with an IllegalStateException that says what to add, each time it is called.
+ * Without concurrency-core on the class path (this module's tests never have it), every entry point
+ * fails with an IllegalStateException that says what to add, each time it is called.
  */
 @CheckThreadLeaks
 @Timeout(30)

@@ -18,10 +18,10 @@ import org.portal4j.Waiter;
 import org.portal4j.WorkerPortal;
 
 /**
- * The binding between the API's static entry points and an implementation
- * ({@code concurrency-core}), found once with {@link java.util.ServiceLoader}. Users never call it;
- * each method backs the API method of the same meaning, which documents it. Arguments have been
- * checked for null by the API unless noted.
+ * The binding between the API's static entry points and an implementation ({@code
+ * concurrency-core}), found once with {@link java.util.ServiceLoader}. Users never call it; each
+ * method backs the API method of the same meaning, which documents it. Arguments have been checked
+ * for null by the API unless noted.
  */
 public interface ConcurrencyRuntime {
 

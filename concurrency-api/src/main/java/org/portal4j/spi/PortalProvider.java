@@ -12,8 +12,8 @@ import org.portal4j.WorkerPortal;
  *
  * <p>Per {@link PortalKind}, the {@linkplain #isAvailable() available} provider with the highest
  * {@linkplain #priority() priority} is used, unless the system property {@code portal4j.worker}
- * names another ({@code portal4j.loop} for loops). A provider that fails to load or construct is logged and skipped; an exception
- * from {@link #newWorker} or {@link #newLoop} reaches the caller.
+ * names another ({@code portal4j.loop} for loops). A provider that fails to load or construct is
+ * logged and skipped; an exception from {@link #newWorker} or {@link #newLoop} reaches the caller.
  */
 public interface PortalProvider {
 
@@ -25,8 +25,8 @@ public interface PortalProvider {
   String name();
 
   /**
-   * Higher wins among the available providers of a kind; the built-in {@code platform} provider
-   * has 0.
+   * Higher wins among the available providers of a kind; the built-in {@code platform} provider has
+   * 0.
    *
    * @return the priority
    */

@@ -4,9 +4,9 @@ import org.portal4j.Portal;
 
 /**
  * A portal whose calls can run on one thread only (a worker's thread, an event loop's thread, a
- * waiter's owner). Blocking waits use it to fail fast: waiting on that very thread for a call
- * that has not started would never end, so the runtime throws {@link IllegalStateException}
- * instead of hanging. Custom single-thread portals should implement it too.
+ * waiter's owner). Blocking waits use it to fail fast: waiting on that very thread for a call that
+ * has not started would never end, so the runtime throws {@link IllegalStateException} instead of
+ * hanging. Custom single-thread portals should implement it too.
  */
 public interface ThreadBoundPortal extends Portal {
 

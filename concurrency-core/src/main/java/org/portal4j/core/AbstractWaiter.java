@@ -9,10 +9,10 @@ import org.portal4j.Waiter;
 import org.portal4j.spi.ThreadBoundPortal;
 
 /**
- * What both waiters share: registration, the callback queue, done callbacks, and the rule that
- * one lock guards the queue and the waiter's flags, and the waited call's done hook takes it too.
- * So a callback is either queued before the call is seen done (and runs) or rejected (and the
- * submitter knows): none is silently dropped. Subclasses decide where and when callbacks run.
+ * What both waiters share: registration, the callback queue, done callbacks, and the rule that one
+ * lock guards the queue and the waiter's flags, and the waited call's done hook takes it too. So a
+ * callback is either queued before the call is seen done (and runs) or rejected (and the submitter
+ * knows): none is silently dropped. Subclasses decide where and when callbacks run.
  */
 abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
 
@@ -24,8 +24,10 @@ abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
   // guarded by lock
   /** Callbacks submitted and not yet handed to whatever runs them. */
   final ArrayDeque<Call<?>> queued = new ArrayDeque<>();
+
   /** Callbacks handed over and perhaps not done yet (async ones outlive run()). */
   final List<Call<?>> started = new ArrayList<>();
+
   boolean callDone;
   private List<Call<?>> doneCallbacks = new ArrayList<>();
   private boolean ended;

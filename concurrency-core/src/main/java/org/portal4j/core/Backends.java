@@ -78,42 +78,75 @@ final class Backends {
       for (PortalProvider p : candidates) {
         if (p.name().equals(wanted.trim())) {
           if (!isAvailable(p)) {
-            return new Choice(null, "The portal4j " + kind + " backend '" + wanted
-                + "' chosen by -D" + property + " is not available in this JVM (Java "
-                + Runtime.version().feature() + "); known: " + describe(candidates));
+            return new Choice(
+                null,
+                "The portal4j "
+                    + kind
+                    + " backend '"
+                    + wanted
+                    + "' chosen by -D"
+                    + property
+                    + " is not available in this JVM (Java "
+                    + Runtime.version().feature()
+                    + "); known: "
+                    + describe(candidates));
           }
           log.debug("{} backend: {} (from -D{})", kind, p.name(), property);
           return new Choice(p, null);
         }
       }
-      return new Choice(null, "Unknown portal4j " + kind + " backend '" + wanted
-          + "' in -D" + property + "; known " + kind + " backends: " + describe(candidates)
-          + ". Add the module that provides it to the class path, or fix the name.");
+      return new Choice(
+          null,
+          "Unknown portal4j "
+              + kind
+              + " backend '"
+              + wanted
+              + "' in -D"
+              + property
+              + "; known "
+              + kind
+              + " backends: "
+              + describe(candidates)
+              + ". Add the module that provides it to the class path, or fix the name.");
     }
     return candidates.stream()
         .filter(Backends::isAvailable)
         .max(Comparator.comparingInt(PortalProvider::priority))
-        .map(p -> {
-          log.debug("{} backend: {} (priority {})", kind, p.name(), p.priority());
-          return new Choice(p, null);
-        })
-        .orElseGet(() -> new Choice(null, "No available portal4j " + kind
-            + " backend on the class path; found: " + describe(candidates)
-            + ". Add org.portal4j:concurrency-core."));
+        .map(
+            p -> {
+              log.debug("{} backend: {} (priority {})", kind, p.name(), p.priority());
+              return new Choice(p, null);
+            })
+        .orElseGet(
+            () ->
+                new Choice(
+                    null,
+                    "No available portal4j "
+                        + kind
+                        + " backend on the class path; found: "
+                        + describe(candidates)
+                        + ". Add org.portal4j:concurrency-core."));
   }
 
   private static boolean isAvailable(PortalProvider provider) {
     try {
       return provider.isAvailable();
     } catch (RuntimeException | LinkageError e) {
-      log.warn("portal4j backend {} failed its availability check and is skipped", provider.name(), e);
+      log.warn(
+          "portal4j backend {} failed its availability check and is skipped", provider.name(), e);
       return false;
     }
   }
 
   private static String describe(List<PortalProvider> providers) {
     return providers.stream()
-        .map(p -> p.name() + " (priority " + p.priority() + (isAvailable(p) ? "" : ", unavailable") + ")")
+        .map(
+            p ->
+                p.name()
+                    + " (priority "
+                    + p.priority()
+                    + (isAvailable(p) ? "" : ", unavailable")
+                    + ")")
         .collect(Collectors.joining(", ", "[", "]"));
   }
 
@@ -143,8 +176,10 @@ final class Backends {
       } catch (ServiceConfigurationError | LinkageError e) {
         if (e.getCause() instanceof UnsupportedClassVersionError
             || e instanceof UnsupportedClassVersionError) {
-          log.debug("Skipping a portal4j backend built for a newer Java than {}: {}",
-              Runtime.version().feature(), e.getMessage());
+          log.debug(
+              "Skipping a portal4j backend built for a newer Java than {}: {}",
+              Runtime.version().feature(),
+              e.getMessage());
         } else {
           log.warn("A portal4j backend failed to load and is skipped", e);
         }

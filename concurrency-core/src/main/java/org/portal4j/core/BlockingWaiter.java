@@ -91,7 +91,10 @@ final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T>
     }
     if (interrupted && call.isCancelled()) {
       throw new CallCancelledException(
-          owner.getName() + " was interrupted while waiting for " + call + "; the call was cancelled");
+          owner.getName()
+              + " was interrupted while waiting for "
+              + call
+              + "; the call was cancelled");
     }
     return call;
   }

@@ -5,8 +5,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A call's outcome, and the view that {@link org.portal4j.Call#toCompletableFuture()} returns.
- * Only the call completes it; cancelling it cancels the call. Completing it by hand throws {@link
+ * A call's outcome, and the view that {@link org.portal4j.Call#toCompletableFuture()} returns. Only
+ * the call completes it; cancelling it cancels the call. Completing it by hand throws {@link
  * UnsupportedOperationException}, and the timeout helpers act on a copy, so the view can never
  * disagree with the call.
  */
@@ -53,7 +53,8 @@ final class CallFuture<T> extends CompletableFuture<T> {
   }
 
   @Override
-  public CompletableFuture<T> completeAsync(java.util.function.Supplier<? extends T> s, Executor e) {
+  public CompletableFuture<T> completeAsync(
+      java.util.function.Supplier<? extends T> s, Executor e) {
     throw unsupported();
   }
 

@@ -18,13 +18,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import org.portal4j.spi.ThreadBoundPortal;
 import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
 import org.portal4j.CallTimeoutException;
 import org.portal4j.ContextKey;
 import org.portal4j.LoopPortal;
 import org.portal4j.Portal;
+import org.portal4j.spi.ThreadBoundPortal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,15 +105,20 @@ final class CapturedCall<T> implements Call<T> {
   private volatile Portal runner;
   private volatile Duration timeout;
   private volatile boolean timedOut;
+
   /** Dropped when the call starts or is cancelled, so finished calls keep nothing alive. */
   private volatile Callable<?> fn;
+
   private volatile CallContext context;
   private volatile Thread bodyThread;
+
   /** The outcome, written before the final state; read only once the call is done. */
   private Object value;
+
   private Throwable failure;
   private volatile CompletionStage<?> stage;
   private volatile ScheduledFuture<?> timer;
+
   /** Touched only by the thread running the body. */
   private int shieldDepth;
 
@@ -184,7 +189,11 @@ final class CapturedCall<T> implements Call<T> {
     }
     if (!RUNNER.compareAndSet(this, null, portal)) {
       throw new IllegalStateException(
-          "Cannot submit " + this + " to " + portal.name() + ": it was already submitted to "
+          "Cannot submit "
+              + this
+              + " to "
+              + portal.name()
+              + ": it was already submitted to "
               + runner.name());
     }
   }
@@ -439,7 +448,9 @@ final class CapturedCall<T> implements Call<T> {
 
   // ---------------------------------------------------------------- shield
 
-  /** Runs {@code fn} on the current thread, holding back this call's interrupts until it returns. */
+  /**
+   * Runs {@code fn} on the current thread, holding back this call's interrupts until it returns.
+   */
   <R> R shield(Callable<? extends R> function) {
     if (shieldDepth++ == 0) {
       enterShield();

@@ -13,22 +13,22 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import org.portal4j.spi.ThreadBoundPortal;
 import org.portal4j.Call;
 import org.portal4j.LoopPortal;
 import org.portal4j.PortalOptions;
+import org.portal4j.spi.ThreadBoundPortal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The platform event loop: one thread draining one FIFO task queue. Sync calls run inline; an
- * async call runs its function and is then tracked as in flight until its stage completes.
+ * The platform event loop: one thread draining one FIFO task queue. Sync calls run inline; an async
+ * call runs its function and is then tracked as in flight until its stage completes.
  *
  * <p>Lifecycle states: NEW → RUNNING → SHUTTING_DOWN → TERMINATED. Submits are accepted until
  * SHUTTING_DOWN; plain tasks ({@link #execute}) until TERMINATED, so continuations of in-flight
  * work still run during shutdown. Every queue insertion happens under one lock together with the
- * state check, and the loop drains the queue once more after setting TERMINATED under that lock,
- * so no accepted task is lost.
+ * state check, and the loop drains the queue once more after setting TERMINATED under that lock, so
+ * no accepted task is lost.
  */
 public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
 
@@ -83,7 +83,8 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
             : "EventLoopThread-" + GENERATED_NAMES.incrementAndGet();
     this.daemon = options.daemon();
     if (shutdownGrace == null || shutdownGrace.isNegative()) {
-      throw new IllegalArgumentException("shutdownGrace must be zero or positive: " + shutdownGrace);
+      throw new IllegalArgumentException(
+          "shutdownGrace must be zero or positive: " + shutdownGrace);
     }
     this.shutdownGrace = shutdownGrace;
   }
@@ -126,7 +127,8 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
     lock.lock();
     try {
       if (state == State.TERMINATED) {
-        throw new RejectedExecutionException("Cannot run " + task + " on " + name + ": it has terminated");
+        throw new RejectedExecutionException(
+            "Cannot run " + task + " on " + name + ": it has terminated");
       }
       tasks.add(task);
       startLocked();

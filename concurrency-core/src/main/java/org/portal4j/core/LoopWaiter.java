@@ -13,10 +13,10 @@ import org.portal4j.LoopPortal;
 import org.portal4j.spi.ThreadBoundPortal;
 
 /**
- * The runtime's {@link AsyncWaiter}: callbacks run on the loop chosen when {@link #awaitAsync()}
- * is called; until then they are kept. Everything is handed to the loop in submission order under
- * the waiter's lock, and the "call is done" step is queued behind them, so callbacks submitted
- * before the call finished run (and async ones complete) before waiting ends.
+ * The runtime's {@link AsyncWaiter}: callbacks run on the loop chosen when {@link #awaitAsync()} is
+ * called; until then they are kept. Everything is handed to the loop in submission order under the
+ * waiter's lock, and the "call is done" step is queued behind them, so callbacks submitted before
+ * the call finished run (and async ones complete) before waiting ends.
  */
 final class LoopWaiter<T> extends AbstractWaiter<T> implements AsyncWaiter<T> {
 
@@ -107,7 +107,8 @@ final class LoopWaiter<T> extends AbstractWaiter<T> implements AsyncWaiter<T> {
       Call<?> callback = remaining.next();
       callback.run();
       if (!callback.isDone()) {
-        callback.toCompletableFuture()
+        callback
+            .toCompletableFuture()
             .whenComplete((v, e) -> onLoop(() -> runDoneCallbacks(remaining)));
         return;
       }

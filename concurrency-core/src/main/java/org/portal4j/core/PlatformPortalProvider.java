@@ -9,7 +9,10 @@ import org.portal4j.WorkerPortal;
 import org.portal4j.spi.PortalKind;
 import org.portal4j.spi.PortalProvider;
 
-/** The built-in backend: worker threads and event loops on platform threads. Priority 0, so any other backend wins. */
+/**
+ * The built-in backend: worker threads and event loops on platform threads. Priority 0, so any
+ * other backend wins.
+ */
 @AutoService(PortalProvider.class)
 public final class PlatformPortalProvider implements PortalProvider {
 

@@ -9,17 +9,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that enforces every call's timeout in this JVM: a daemon named {@value
- * #THREAD_NAME}, started on the first timed call. Tasks must be short; a task that throws is
- * logged and the scheduler goes on.
+ * #THREAD_NAME}, started on the first timed call. Tasks must be short; a task that throws is logged
+ * and the scheduler goes on.
  *
  * <p>Public so that portal4j's other packages (the queue services' interval flushes and drain
- * progress logs) share this thread instead of starting their own; not meant for application code.
- * A cancelled task is removed from the queue at once, so a cancelled timer keeps nothing alive.
+ * progress logs) share this thread instead of starting their own; not meant for application code. A
+ * cancelled task is removed from the queue at once, so a cancelled timer keeps nothing alive.
  */
 public final class TimeoutScheduler {
 
   /** The name of the scheduler's thread. */
   public static final String THREAD_NAME = "portal4j-timeout-scheduler";
+
   private static final Logger log = LoggerFactory.getLogger(TimeoutScheduler.class);
 
   private TimeoutScheduler() {}

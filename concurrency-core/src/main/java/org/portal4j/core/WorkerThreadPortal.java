@@ -8,10 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
-import org.portal4j.spi.ThreadBoundPortal;
 import org.portal4j.Call;
 import org.portal4j.PortalOptions;
 import org.portal4j.WorkerPortal;
+import org.portal4j.spi.ThreadBoundPortal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle states: NEW → RUNNING → SHUTTING_DOWN → TERMINATED (NEW → TERMINATED if shut down
  * before it started). Submits and state changes take one lock, so a call is either queued ahead of
- * the shutdown marker or rejected: none is lost. The thread is made by a factory, so other
- * backends (virtual threads) reuse all of this.
+ * the shutdown marker or rejected: none is lost. The thread is made by a factory, so other backends
+ * (virtual threads) reuse all of this.
  */
 public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
 

@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  *       the loop's shutdown grace). At JVM exit, one shutdown hook drains every running service,
  *       bounded by the system property {@code portal4j.services.exitTimeout} (milliseconds or an
  *       ISO-8601 duration; default 10 s). Items a service can no longer handle (its loop went away
- *       before it drained, or its {@link #onStart()} failed) are logged at WARN with their count;
- *       a {@link FutureQueueService} fails their futures.
+ *       before it drained, or its {@link #onStart()} failed) are logged at WARN with their count; a
+ *       {@link FutureQueueService} fails their futures.
  * </ul>
  *
  * <h2>Threads</h2>
@@ -73,8 +73,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Memory consistency</h2>
  *
  * Actions of a thread before it sends an item happen-before that item is handled. Handling an item
- * happens-before a {@link #waitUntilEmpty()} that waited for it returns, and everything the
- * service did happens-before a drain that waited for it returns.
+ * happens-before a {@link #waitUntilEmpty()} that waited for it returns, and everything the service
+ * did happens-before a drain that waited for it returns.
  */
 public abstract sealed class AbstractQueueService permits QueueService, FutureQueueService {
 
@@ -97,18 +97,22 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   }
 
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+
   /** Items in {@link #queue}, for the bound: the queue's own size() is O(n). */
   private final AtomicInteger queued = new AtomicInteger();
+
   /**
    * Closed bit plus the number of senders between their check and their enqueue. Closed with no
    * sender inside means no item can ever arrive again, which is when a drain may finish.
    */
   private final AtomicLong gate = new AtomicLong(CLOSED);
+
   /**
    * Held by whoever drives the consumer: a scheduled or running step, an item being handled, or the
    * start-up. Whoever takes it from false runs a step; so one step at a time, never a lost wake-up.
    */
   private final AtomicBoolean baton = new AtomicBoolean(true);
+
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong handled = new AtomicLong(); // handled, failed or abandoned
@@ -146,8 +150,8 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   }
 
   /**
-   * The running service of this class and key, made by {@code factory} and started if there is
-   * none or the last one stopped or failed. Thread-safe and non-blocking, also on the global loop.
+   * The running service of this class and key, made by {@code factory} and started if there is none
+   * or the last one stopped or failed. Thread-safe and non-blocking, also on the global loop.
    * Racing callers get the same instance; the factory may then be called and its result dropped
    * unstarted, so a service's constructor should not do more than build the object.
    *
@@ -204,8 +208,8 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
 
   /**
    * Set-up, run on the global loop before the first item is handled. A throw, or a stage that
-   * fails, fails the service: it is logged at ERROR, items already accepted are not handled
-   * (logged at WARN with their count) and sending throws. Does nothing by default.
+   * fails, fails the service: it is logged at ERROR, items already accepted are not handled (logged
+   * at WARN with their count) and sending throws. Does nothing by default.
    *
    * @return null when done, or a stage that completes when done
    * @throws Exception a set-up failure
@@ -395,8 +399,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
         return new IllegalStateException(
             this + " was not started: get services with QueueService.instance(...)");
       case FAILED:
-        return new IllegalStateException(
-            this + " failed to start; instance(...) makes a new one");
+        return new IllegalStateException(this + " failed to start; instance(...) makes a new one");
       default:
         return new IllegalStateException(
             this + " was stopped and takes no more items; instance(...) makes a new one");
@@ -418,9 +421,9 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   }
 
   /**
-   * Runs a handler for {@code items} items and returns a stage that completes, never
-   * exceptionally, once the handler is done; a failure is logged with {@code what} and the
-   * items count as handled either way.
+   * Runs a handler for {@code items} items and returns a stage that completes, never exceptionally,
+   * once the handler is done; a failure is logged with {@code what} and the items count as handled
+   * either way.
    */
   final CompletionStage<?> invoke(
       int items, Object what, Callable<? extends CompletionStage<?>> handler) {

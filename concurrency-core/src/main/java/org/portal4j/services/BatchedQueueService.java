@@ -13,8 +13,8 @@ import org.portal4j.core.TimeoutScheduler;
  * A {@link QueueService} that hands items over in batches (Prefect's {@code BatchedQueueService}):
  * to ship logs or events in one request each instead of one per item.
  *
- * <p>The consumer fills a batch from the queue in order, weighing each item with {@link #sizeOf}
- * (1 by default), and hands it to {@link #handleBatch} when:
+ * <p>The consumer fills a batch from the queue in order, weighing each item with {@link #sizeOf} (1
+ * by default), and hands it to {@link #handleBatch} when:
  *
  * <ul>
  *   <li>it is full: the next item would take it over {@link #maxBatchSize()} (an item heavier than

@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 
 /**
  * Counts the items a full queue turned away and warns about them at most once per {@link
- * #WARN_EVERY_NANOS}: a flood of drops must not become a flood of log lines (nor slow every
- * sender down by formatting one). Lock-free; called on the senders' threads.
+ * #WARN_EVERY_NANOS}: a flood of drops must not become a flood of log lines (nor slow every sender
+ * down by formatting one). Lock-free; called on the senders' threads.
  */
 final class DroppedItems {
 

@@ -81,8 +81,8 @@ public abstract non-sealed class FutureQueueService<A, R> extends AbstractQueueS
 
   /**
    * Produces the result for one request, on the global loop thread; the next request waits until
-   * the stage completes. Must not block: hand blocking work off and return its stage (a sync
-   * result is returned as {@code CompletableFuture.completedFuture(result)}).
+   * the stage completes. Must not block: hand blocking work off and return its stage (a sync result
+   * is returned as {@code CompletableFuture.completedFuture(result)}).
    *
    * @param arg the request
    * @return a stage with the result

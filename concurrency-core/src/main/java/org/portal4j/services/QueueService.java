@@ -21,10 +21,10 @@ import java.util.concurrent.CompletionStage;
  * QueueService.drainAll(AuditLog.class, Duration.ofSeconds(5));
  * }</pre>
  *
- * <p>Items are handled one at a time, in the order they were queued (so in each sender's order),
- * by {@link #handle} on the global loop thread. A handler that throws, or whose stage fails, is
- * logged at ERROR and the next item is handled. {@link AbstractQueueService} describes the
- * lifecycle, the bound, draining and the threads everything runs on.
+ * <p>Items are handled one at a time, in the order they were queued (so in each sender's order), by
+ * {@link #handle} on the global loop thread. A handler that throws, or whose stage fails, is logged
+ * at ERROR and the next item is handled. {@link AbstractQueueService} describes the lifecycle, the
+ * bound, draining and the threads everything runs on.
  *
  * @param <T> the item type
  */
@@ -53,8 +53,8 @@ public abstract non-sealed class QueueService<T> extends AbstractQueueService {
 
   /**
    * Turns an item into what is queued, on the sender's thread, before it is queued: the place to
-   * capture what only the sender knows (a timestamp, the MDC). Returns the item by default. A
-   * throw reaches the sender.
+   * capture what only the sender knows (a timestamp, the MDC). Returns the item by default. A throw
+   * reaches the sender.
    *
    * @param item the item sent
    * @return the item to queue, not null
@@ -64,9 +64,9 @@ public abstract non-sealed class QueueService<T> extends AbstractQueueService {
   }
 
   /**
-   * Handles one item, on the global loop thread; the next item waits until this one is done.
-   * Handle it here and return null (or a completed stage), or start it and return a stage that
-   * completes when it is done. Must not block: hand blocking work off and return its stage.
+   * Handles one item, on the global loop thread; the next item waits until this one is done. Handle
+   * it here and return null (or a completed stage), or start it and return a stage that completes
+   * when it is done. Must not block: hand blocking work off and return its stage.
    *
    * @param item the item
    * @return null if handled, or a stage completing when handled

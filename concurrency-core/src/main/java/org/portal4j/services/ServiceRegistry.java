@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * yet stopped, and the two things that drain them when the process or the loop goes away (one JVM
  * shutdown hook, one shutdown call per global loop).
  *
- * <p>Both of those reach services only through this class's static sets, never through a
- * reference of their own, so a stopped service (removed from both sets) is garbage.
+ * <p>Both of those reach services only through this class's static sets, never through a reference
+ * of their own, so a stopped service (removed from both sets) is garbage.
  */
 final class ServiceRegistry {
 
@@ -89,9 +89,9 @@ final class ServiceRegistry {
   }
 
   /**
-   * Binds a starting service to the current global loop, with that loop's shutdown call and the
-   * JVM exit hook in place, and counts it as live. Retries when the loop it got began shutting
-   * down meanwhile ({@link Portals#globalLoop()} then makes a new one).
+   * Binds a starting service to the current global loop, with that loop's shutdown call and the JVM
+   * exit hook in place, and counts it as live. Retries when the loop it got began shutting down
+   * meanwhile ({@link Portals#globalLoop()} then makes a new one).
    */
   static LoopPortal attach(AbstractQueueService service) {
     RejectedExecutionException last = null;
@@ -208,8 +208,8 @@ final class ServiceRegistry {
   }
 
   /**
-   * The JVM shutdown hook: drains every live service, bounded by the exit timeout. Rounds repeat
-   * so that services started while exiting are drained too.
+   * The JVM shutdown hook: drains every live service, bounded by the exit timeout. Rounds repeat so
+   * that services started while exiting are drained too.
    */
   private static void drainAtExit() {
     Duration timeout = exitTimeout();

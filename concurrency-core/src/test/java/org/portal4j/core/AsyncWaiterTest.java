@@ -77,7 +77,8 @@ class AsyncWaiterTest {
     return stage.toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
-  private static void awaitCondition(BooleanSupplier condition, String what) throws InterruptedException {
+  private static void awaitCondition(BooleanSupplier condition, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -163,7 +164,12 @@ class AsyncWaiterTest {
                 callbacks.add(
                     waiter.submit(
                         Call.of(
-                            () -> ran.add("cb" + id + (awaited.get() ? " after" : " BEFORE") + " awaitAsync"))));
+                            () ->
+                                ran.add(
+                                    "cb"
+                                        + id
+                                        + (awaited.get() ? " after" : " BEFORE")
+                                        + " awaitAsync"))));
               }
               return "parent";
             });
@@ -178,7 +184,11 @@ class AsyncWaiterTest {
     awaited.set(true);
     get(waiter.awaitAsync());
     assertEquals(
-        List.of("cb1 after awaitAsync", "cb2 after awaitAsync", "cb3 after awaitAsync", "done callback"),
+        List.of(
+            "cb1 after awaitAsync",
+            "cb2 after awaitAsync",
+            "cb3 after awaitAsync",
+            "done callback"),
         ran);
   }
 
@@ -191,7 +201,12 @@ class AsyncWaiterTest {
 
   @Test
   void doneCallbacksRunAfterAFailedCall() throws Exception {
-    assertDoneCallbacksRunAfter(Call.of(() -> { throw new IllegalArgumentException("failed"); }), false);
+    assertDoneCallbacksRunAfter(
+        Call.of(
+            () -> {
+              throw new IllegalArgumentException("failed");
+            }),
+        false);
   }
 
   @Test
@@ -213,7 +228,11 @@ class AsyncWaiterTest {
     waiter.addDoneCallback(
         Call.of(
             () -> {
-              events.add("done-1 parentDone=" + parent.isDone() + " onGlobalLoop=" + Portals.inGlobalLoop());
+              events.add(
+                  "done-1 parentDone="
+                      + parent.isDone()
+                      + " onGlobalLoop="
+                      + Portals.inGlobalLoop());
               return null;
             }));
     waiter.addDoneCallback(Call.of(() -> events.add("done-2")));
@@ -224,7 +243,13 @@ class AsyncWaiterTest {
       assertTrue(parent.cancel());
     }
     CompletableFuture<Call<String>> completed = stage.toCompletableFuture();
-    Call<String> done = get(stage.thenApply(c -> { events.add("stage completed"); return c; }));
+    Call<String> done =
+        get(
+            stage.thenApply(
+                c -> {
+                  events.add("stage completed");
+                  return c;
+                }));
     assertSame(parent, done);
     assertTrue(completed.isDone());
     assertEquals(
@@ -503,7 +528,11 @@ class AsyncWaiterTest {
                   Call.ofAsync(
                       () -> {
                         order.add("async-1 started");
-                        return slow.thenApply(v -> { order.add("async-1 finished"); return v; });
+                        return slow.thenApply(
+                            v -> {
+                              order.add("async-1 finished");
+                              return v;
+                            });
                       }));
               for (int i = 2; i <= 5; i++) {
                 int id = i;
@@ -546,7 +575,8 @@ class AsyncWaiterTest {
     Thread me = Thread.currentThread();
     AsyncWaiter<String> waiter = Waiters.async(parent);
     assertTrue(Waiters.forThread(me).contains(waiter));
-    assertSame(waiter, Waiters.forThread(me).get(Waiters.forThread(me).size() - 1), "innermost last");
+    assertSame(
+        waiter, Waiters.forThread(me).get(Waiters.forThread(me).size() - 1), "innermost last");
     assertSame(waiter, Waiters.of(parent).orElseThrow());
     worker.submit(parent);
     CompletionStage<Call<String>> stage = waiter.awaitAsync();

@@ -339,8 +339,7 @@ class CallCancellationTest {
               return "never";
             });
     CallTestSupport.RunThread runner = support.runOnNewThread(call);
-    call.addCancelCallback(
-        () -> bodyInterruptedDuringCallback.set(runner.thread.isInterrupted()));
+    call.addCancelCallback(() -> bodyInterruptedDuringCallback.set(runner.thread.isInterrupted()));
     await(started, "body started");
 
     assertTrue(call.cancel());

@@ -74,8 +74,7 @@ class CallIdentityTest {
     assertThrows(NullPointerException.class, () -> Call.of((Callable<String>) null));
     assertThrows(NullPointerException.class, () -> Call.of("name", (Callable<String>) null));
     assertThrows(
-        NullPointerException.class,
-        () -> Call.ofAsync((Callable<CompletionStage<String>>) null));
+        NullPointerException.class, () -> Call.ofAsync((Callable<CompletionStage<String>>) null));
     assertThrows(
         NullPointerException.class,
         () -> Call.ofAsync("name", (Callable<CompletionStage<String>>) null));

@@ -348,8 +348,7 @@ class CallInterruptHygieneTest {
 
     Thread.currentThread().interrupt();
     try {
-      CompletionException thrown =
-          assertThrows(CompletionException.class, () -> call.result(WAIT));
+      CompletionException thrown = assertThrows(CompletionException.class, () -> call.result(WAIT));
 
       assertInstanceOf(InterruptedException.class, thrown.getCause());
       assertTrue(Thread.currentThread().isInterrupted());

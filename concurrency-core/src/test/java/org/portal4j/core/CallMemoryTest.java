@@ -126,7 +126,8 @@ class CallMemoryTest {
 
     captured.call.cancel();
 
-    assertCollected(captured.payload, "what the function of a call cancelled before start captured");
+    assertCollected(
+        captured.payload, "what the function of a call cancelled before start captured");
     captured.call.run(); // still harmless
     assertThrows(CallCancelledException.class, captured.call::result);
   }

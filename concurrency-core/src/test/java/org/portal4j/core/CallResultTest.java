@@ -48,7 +48,9 @@ class CallResultTest {
     support.cleanUp();
   }
 
-  /** An error no JVM would throw by itself, so that only the function under test can be its source. */
+  /**
+   * An error no JVM would throw by itself, so that only the function under test can be its source.
+   */
   static final class DeliberateError extends Error {
     DeliberateError(String message) {
       super(message);
@@ -510,9 +512,7 @@ class CallResultTest {
                         Call.ofAsync(
                             () -> CompletableFuture.failedFuture(new IOException("boom"))))),
         Arguments.of(
-            Named.of(
-                "async, returned null",
-                (Supplier<Call<?>>) () -> Call.ofAsync(() -> null))));
+            Named.of("async, returned null", (Supplier<Call<?>>) () -> Call.ofAsync(() -> null))));
   }
 
   @ParameterizedTest

@@ -44,13 +44,14 @@ class CallShieldTest {
     final AtomicBoolean shieldedWaitInterrupted = new AtomicBoolean();
     final AtomicBoolean flagInsideShield = new AtomicBoolean(true);
     final AtomicBoolean flagRightAfterShield = new AtomicBoolean();
+
     /** Whether the body was interrupted after the shield, right away or a little later. */
     final AtomicBoolean interruptedAfterShield = new AtomicBoolean();
   }
 
   /**
-   * A call whose body shields a function that waits (interruptibly) for {@code release}, then
-   * notes whether an interrupt arrived as soon as the shield returned.
+   * A call whose body shields a function that waits (interruptibly) for {@code release}, then notes
+   * whether an interrupt arrived as soon as the shield returned.
    */
   private static Call<String> shieldedWaitFor(CountDownLatch release, Observations seen) {
     return Call.of(
@@ -181,11 +182,11 @@ class CallShieldTest {
   }
 
   /**
-   * Once the call is marked cancelled, a shielded function returning owes the body its interrupt
-   * at once, even if the cancelling thread has not got to interrupting yet ({@code cancel()}'s
-   * Javadoc marks the call before it interrupts). A dependent of the call's future runs on the
-   * cancelling thread after the marking, possibly before the interrupt step; the shielded function
-   * is made to return there, while the canceller waits.
+   * Once the call is marked cancelled, a shielded function returning owes the body its interrupt at
+   * once, even if the cancelling thread has not got to interrupting yet ({@code cancel()}'s Javadoc
+   * marks the call before it interrupts). A dependent of the call's future runs on the cancelling
+   * thread after the marking, possibly before the interrupt step; the shielded function is made to
+   * return there, while the canceller waits.
    */
   @Test
   void interruptIsDeliveredOnReturnFromShieldEvenIfTheCancellerHasNotInterruptedYet()

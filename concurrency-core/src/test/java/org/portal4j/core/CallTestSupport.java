@@ -134,6 +134,7 @@ final class CallTestSupport {
   /** A plain thread that calls {@code run()} on one call. */
   static final class RunThread {
     final Thread thread;
+
     /** Completes with the thread's interrupt flag as it was right after {@code run()} returned. */
     final CompletableFuture<Boolean> interruptFlagAfterRun = new CompletableFuture<>();
 

@@ -49,8 +49,10 @@ import org.portal4j.test.CheckThreadLeaks;
 class CallTimeoutTest {
 
   private static final Duration SHORT = Duration.ofMillis(200);
+
   /** A timeout fires no sooner than this after the call started (clock granularity slack). */
   private static final long NOT_BEFORE_MS = 150;
+
   /** A timeout fires sooner than this after the call started, however slow the machine. */
   private static final long WELL_BEFORE_MS = 5_000;
 
@@ -96,8 +98,7 @@ class CallTimeoutTest {
   }
 
   @Test
-  void asyncCallWhoseStageOutlivesItsTimeoutEndsTimedOutAndItsStageIsCancelled()
-      throws Exception {
+  void asyncCallWhoseStageOutlivesItsTimeoutEndsTimedOutAndItsStageIsCancelled() throws Exception {
     CompletableFuture<String> stage = new CompletableFuture<>();
     Call<String> call = Call.<String>ofAsync(() -> stage).setTimeout(SHORT);
     long start = System.nanoTime();
@@ -413,8 +414,7 @@ class CallTimeoutTest {
     assertEquals(TimeoutScheduler.THREAD_NAME, endedOn.iterator().next().getName());
     assertEquals("portal4j-timeout-scheduler", TimeoutScheduler.THREAD_NAME);
     assertTrue(
-        startedMeanwhile.stream()
-            .allMatch(t -> t.getName().equals("portal4j-timeout-scheduler")),
+        startedMeanwhile.stream().allMatch(t -> t.getName().equals("portal4j-timeout-scheduler")),
         "threads started: " + startedMeanwhile);
     assertTrue(startedThreads <= 1, startedThreads + " threads started for " + count + " calls");
   }
@@ -497,8 +497,7 @@ class CallTimeoutTest {
       // An overrun check, if any, was scheduled on the single scheduler thread at the deadline,
       // OVERRUN_WARNING_DELAY ahead; this marker is due after it, so it runs after it.
       CountDownLatch marker = new CountDownLatch(1);
-      TimeoutScheduler.schedule(
-          marker::countDown, CapturedCall.OVERRUN_WARNING_DELAY.plus(SHORT));
+      TimeoutScheduler.schedule(marker::countDown, CapturedCall.OVERRUN_WARNING_DELAY.plus(SHORT));
       await(marker, "scheduler marker");
 
       assertEquals(List.of(), warningsNaming(logs, name));

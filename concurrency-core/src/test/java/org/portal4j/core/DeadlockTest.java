@@ -107,7 +107,9 @@ class DeadlockTest {
         global
             .submit(
                 Call.of(
-                    () -> FromSync.callInLoopThread(() -> FromSync.callInLoopThread(Thread::currentThread))))
+                    () ->
+                        FromSync.callInLoopThread(
+                            () -> FromSync.callInLoopThread(Thread::currentThread))))
             .result(WAIT);
     assertSame(globalThread, ranOn);
   }
@@ -116,22 +118,28 @@ class DeadlockTest {
   void waitingForACallOnAnyLoopFromThatLoopsThreadRunsInline() throws Exception {
     LoopPortal loop = newLoop();
     Thread loopThread = loop.submit(Thread::currentThread).result(WAIT);
-    assertSame(loopThread, loop.submit(Call.of(() -> FromSync.callIn(loop, Thread::currentThread))).result(WAIT));
+    assertSame(
+        loopThread,
+        loop.submit(Call.of(() -> FromSync.callIn(loop, Thread::currentThread))).result(WAIT));
     // An async call whose stage is already complete finishes inline as well.
     assertEquals(
         "ready",
-        loop.submit(Call.of(() -> FromSync.callIn(loop, Call.ofAsync(() -> CompletableFuture.completedFuture("ready")))))
+        loop.submit(
+                Call.of(
+                    () ->
+                        FromSync.callIn(
+                            loop, Call.ofAsync(() -> CompletableFuture.completedFuture("ready")))))
             .result(WAIT));
   }
 
   @Test
-  void callInLoopThreadOfAPendingAsyncCallOnTheLoopsOwnThreadFailsFastAndCancelsIt() throws Exception {
+  void callInLoopThreadOfAPendingAsyncCallOnTheLoopsOwnThreadFailsFastAndCancelsIt()
+      throws Exception {
     CompletableFuture<String> never = new CompletableFuture<>();
     releases.add(() -> never.complete("released"));
     Call<String> async = Call.ofAsync("pending-async", () -> never);
     LoopPortal global = Portals.globalLoop();
-    IllegalStateException e =
-        failsFastOn(global, async, () -> FromSync.callInLoopThread(async));
+    IllegalStateException e = failsFastOn(global, async, () -> FromSync.callInLoopThread(async));
     assertTrue(async.isCancelled());
     assertTrue(never.isCancelled());
     assertTrue(e.getMessage().contains(CoreRuntime.GLOBAL_LOOP_NAME));
@@ -240,7 +248,8 @@ class DeadlockTest {
     assertTrue(e.getMessage().contains("waits-for-itself"), e.getMessage());
   }
 
-  // ------------------------------------------------------------------ queued to a waiter of this thread
+  // ------------------------------------------------------------------ queued to a waiter of this
+  // thread
 
   @Test
   void resultOfACallbackQueuedToAWaiterOfThisThreadFailsFast() throws Exception {
@@ -250,7 +259,8 @@ class DeadlockTest {
     Call<String> parent =
         Call.of(
             () -> {
-              Call<String> cb = Waiters.current().orElseThrow().submit(Call.of("queued-callback", () -> "cb"));
+              Call<String> cb =
+                  Waiters.current().orElseThrow().submit(Call.of("queued-callback", () -> "cb"));
               callback.set(cb);
               sent.countDown();
               return cb.result(WAIT); // the worker may wait: the callback does not run on it
@@ -258,7 +268,8 @@ class DeadlockTest {
     SyncWaiter<String> waiter = Waiters.sync(parent);
     worker.submit(parent);
     await(sent);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> callback.get().result());
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> callback.get().result());
     assertNames(e, callback.get(), Thread.currentThread().getName());
     assertSame(parent, waiter.await());
     assertEquals("cb", parent.result());
@@ -294,7 +305,8 @@ class DeadlockTest {
     worker.submit(parent);
     waiter.await();
     assertEquals("failed fast/second", parent.result());
-    assertNames((IllegalStateException) seenByFirst.get(), second.get(), Thread.currentThread().getName());
+    assertNames(
+        (IllegalStateException) seenByFirst.get(), second.get(), Thread.currentThread().getName());
   }
 
   @Test
@@ -308,13 +320,15 @@ class DeadlockTest {
         Call.of(
             () -> {
               await(loopHeld);
-              Call<String> cb = Waiters.current().orElseThrow().submit(Call.of("loop-callback", () -> "cb"));
+              Call<String> cb =
+                  Waiters.current().orElseThrow().submit(Call.of("loop-callback", () -> "cb"));
               callback.set(cb);
               sent.countDown();
               return cb.result(WAIT);
             });
     AsyncWaiter<String> waiter = Waiters.async(parent);
-    CompletableFuture<Call<String>> waited = waiter.awaitAsync().toCompletableFuture(); // global loop
+    CompletableFuture<Call<String>> waited =
+        waiter.awaitAsync().toCompletableFuture(); // global loop
     // On the global loop: wait until the callback is queued behind us, then ask for its result.
     CompletableFuture<Throwable> outcome = new CompletableFuture<>();
     AtomicReference<String> loopThreadName = new AtomicReference<>();
@@ -332,7 +346,8 @@ class DeadlockTest {
         });
     worker.submit(parent);
     Throwable thrown = outcome.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertTrue(thrown instanceof IllegalStateException, "expected IllegalStateException, got " + thrown);
+    assertTrue(
+        thrown instanceof IllegalStateException, "expected IllegalStateException, got " + thrown);
     assertNames((IllegalStateException) thrown, callback.get(), loopThreadName.get());
     assertSame(parent, waited.get(WAIT.toSeconds(), TimeUnit.SECONDS));
     assertEquals("cb", parent.result());
@@ -378,7 +393,8 @@ class DeadlockTest {
   void waitingOnALoopThreadForACallOnAWorkerIsNotADeadlock() throws Exception {
     LoopPortal loop = newLoop();
     WorkerPortal worker = newWorker();
-    assertEquals("fine", loop.submit(Call.of(() -> worker.submit(() -> "fine").result(WAIT))).result(WAIT));
+    assertEquals(
+        "fine", loop.submit(Call.of(() -> worker.submit(() -> "fine").result(WAIT))).result(WAIT));
   }
 
   @Test

@@ -230,7 +230,8 @@ class EventLoopPortalTest {
     LoopPortal loop = newLoop();
     loop.start();
     CompletableFuture<String> never = new CompletableFuture<>();
-    Call<String> call = Call.<String>ofAsync("never-ending", () -> never).setTimeout(Duration.ofMillis(200));
+    Call<String> call =
+        Call.<String>ofAsync("never-ending", () -> never).setTimeout(Duration.ofMillis(200));
     long start = System.nanoTime();
     loop.submit(call);
     assertThrows(CallTimeoutException.class, () -> call.result(WAIT));
@@ -247,13 +248,16 @@ class EventLoopPortalTest {
   void whenATimedOutAsyncCallsOutcomeIsPublishedItsStageIsAlreadyCancelled() throws Exception {
     LoopPortal loop = newLoop();
     CompletableFuture<String> never = new CompletableFuture<>();
-    Call<String> call = Call.<String>ofAsync("observed-timeout", () -> never).setTimeout(Duration.ofMillis(100));
+    Call<String> call =
+        Call.<String>ofAsync("observed-timeout", () -> never).setTimeout(Duration.ofMillis(100));
     // A dependent of the call's future runs as the outcome is published, like a woken waiter.
     CompletableFuture<Boolean> stageCancelledWhenPublished =
         call.toCompletableFuture().handle((value, error) -> never.isCancelled());
     loop.submit(call);
     assertThrows(CallTimeoutException.class, () -> call.result(WAIT));
-    assertTrue(get(stageCancelledWhenPublished), "the outcome was published before the stage was cancelled");
+    assertTrue(
+        get(stageCancelledWhenPublished),
+        "the outcome was published before the stage was cancelled");
   }
 
   @Test
@@ -287,12 +291,22 @@ class EventLoopPortalTest {
   void aFailingCallDoesNotKillTheLoop() throws Exception {
     LoopPortal loop = newLoop();
     Error error = new Error("deliberate");
-    Call<Object> failing = loop.submit(Call.of(() -> { throw error; }));
+    Call<Object> failing =
+        loop.submit(
+            Call.of(
+                () -> {
+                  throw error;
+                }));
     assertSame(error, assertThrows(Error.class, () -> failing.result(WAIT)));
     IOException checked = new IOException("checked");
     Call<Object> failingAsync =
         loop.submit(Call.ofAsync(() -> CompletableFuture.failedFuture(checked)));
-    assertSame(checked, failingAsync.toCompletableFuture().handle((v, e) -> e).get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    assertSame(
+        checked,
+        failingAsync
+            .toCompletableFuture()
+            .handle((v, e) -> e)
+            .get(WAIT.toSeconds(), TimeUnit.SECONDS));
     assertEquals(7, loop.submit(() -> 7).result(WAIT));
   }
 
@@ -342,7 +356,10 @@ class EventLoopPortalTest {
               }
             });
     assertSame(boom, assertThrows(IllegalStateException.class, loop::start));
-    assertSame(boom, assertThrows(IllegalStateException.class, loop::start), "and again on a second start()");
+    assertSame(
+        boom,
+        assertThrows(IllegalStateException.class, loop::start),
+        "and again on a second start()");
     assertTrue(loop.awaitTermination(WAIT));
     assertTrue(loop.isShutdown());
     assertFalse(loop.isRunning());
@@ -654,7 +671,8 @@ class EventLoopPortalTest {
   }
 
   @Test
-  void shutdownRunsQueuedCallsThenShutdownCallsThenCancelsInFlightCallsThenExits() throws Exception {
+  void shutdownRunsQueuedCallsThenShutdownCallsThenCancelsInFlightCallsThenExits()
+      throws Exception {
     LoopPortal loop = newLoop();
     Thread loopThread = loopThread(loop);
     List<String> events = new CopyOnWriteArrayList<>();
@@ -684,7 +702,8 @@ class EventLoopPortalTest {
       loop.addShutdownCall(
           Call.of(
               () -> {
-                assertFalse(inFlight.isDone(), "in-flight calls are cancelled after shutdown calls");
+                assertFalse(
+                    inFlight.isDone(), "in-flight calls are cancelled after shutdown calls");
                 return events.add("shutdown-" + id);
               }));
     }
@@ -767,7 +786,9 @@ class EventLoopPortalTest {
       assertTrue(get(next), "the next shutdown call runs after the stuck one was cancelled");
       ILoggingEvent warning =
           logs.await(
-              e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("stuck-shutdown-call"),
+              e ->
+                  e.getLevel() == Level.WARN
+                      && e.getFormattedMessage().contains("stuck-shutdown-call"),
               WAIT);
       assertTrue(warning.getFormattedMessage().contains(loop.name()));
     }
@@ -802,7 +823,9 @@ class EventLoopPortalTest {
       assertTrue(stuck.isCancelled());
       assertTrue(interrupted.get());
       logs.await(
-          e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("blocking-shutdown-call"),
+          e ->
+              e.getLevel() == Level.WARN
+                  && e.getFormattedMessage().contains("blocking-shutdown-call"),
           WAIT);
     }
   }
@@ -813,7 +836,8 @@ class EventLoopPortalTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> new EventLoopPortal(PortalOptions.defaults(), Duration.ofMillis(-1)));
-    assertThrows(IllegalArgumentException.class, () -> new EventLoopPortal(PortalOptions.defaults(), null));
+    assertThrows(
+        IllegalArgumentException.class, () -> new EventLoopPortal(PortalOptions.defaults(), null));
   }
 
   @Tag("platform-only")

@@ -91,7 +91,8 @@ class FromAsyncTest {
     return get(future.handle((value, error) -> error));
   }
 
-  private static void awaitCondition(BooleanSupplier condition, String what) throws InterruptedException {
+  private static void awaitCondition(BooleanSupplier condition, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -175,7 +176,8 @@ class FromAsyncTest {
             .submit(
                 Call.of(
                     () -> {
-                      CompletableFuture<Thread> f = FromAsync.callInLoopThread(Thread::currentThread);
+                      CompletableFuture<Thread> f =
+                          FromAsync.callInLoopThread(Thread::currentThread);
                       doneAtReturn.set(f.isDone());
                       return f;
                     }))
@@ -188,7 +190,9 @@ class FromAsyncTest {
 
   @Test
   void callInLoopThreadRunsTheCallOnTheGlobalLoop() throws Exception {
-    assertEquals(CoreRuntime.GLOBAL_LOOP_NAME, get(FromAsync.callInLoopThread(() -> Thread.currentThread().getName())));
+    assertEquals(
+        CoreRuntime.GLOBAL_LOOP_NAME,
+        get(FromAsync.callInLoopThread(() -> Thread.currentThread().getName())));
     assertTrue(get(FromAsync.waitForCallInLoopThread(Call.of(Portals::inGlobalLoop))));
     Call<Boolean> soon = FromAsync.callSoonInLoopThread(Call.of(Portals::inGlobalLoop));
     assertTrue(soon.result(WAIT));
@@ -251,7 +255,8 @@ class FromAsyncTest {
       assertSame(thrown, failureOf(FromAsync.callIn(newWorker(), failing)), "worker");
     }
     // An async call whose stage fails with a CompletionException fails with its cause.
-    Call<String> async = Call.ofAsync(() -> CompletableFuture.failedFuture(new CompletionException(checked)));
+    Call<String> async =
+        Call.ofAsync(() -> CompletableFuture.failedFuture(new CompletionException(checked)));
     assertSame(checked, failureOf(FromAsync.callInLoopThread(async)));
   }
 
@@ -368,7 +373,8 @@ class FromAsyncTest {
                                                   () ->
                                                       events.add(
                                                           "callback on loop="
-                                                              + (Thread.currentThread() == loopThread))));
+                                                              + (Thread.currentThread()
+                                                                  == loopThread))));
                                   return "body saw " + callback.result(WAIT);
                                 }),
                             null,
@@ -379,7 +385,13 @@ class FromAsyncTest {
                                             "done callback on loop="
                                                 + (Thread.currentThread() == loopThread)))))))
             .result(WAIT);
-    String result = get(future.thenApply(v -> { events.add("future completed"); return v; }));
+    String result =
+        get(
+            future.thenApply(
+                v -> {
+                  events.add("future completed");
+                  return v;
+                }));
     assertEquals("body saw true", result);
     assertEquals(
         List.of("callback on loop=true", "done callback on loop=true", "future completed"), events);
@@ -409,7 +421,12 @@ class FromAsyncTest {
     Call<Boolean> doneCallback = Call.of(() -> true);
     CompletableFuture<String> future =
         FromAsync.waitForCallInNewThread(
-            Call.of(() -> { throw failure; }), null, List.of(doneCallback));
+            Call.of(
+                () -> {
+                  throw failure;
+                }),
+            null,
+            List.of(doneCallback));
     assertSame(failure, failureOf(future));
     assertTrue(doneCallback.isDone(), "the future completed before the done callback ran");
     assertTrue(doneCallback.result());
@@ -433,14 +450,16 @@ class FromAsyncTest {
     assertThrows(NullPointerException.class, () -> FromAsync.callIn(null, Call.of(() -> 1)));
     assertThrows(NullPointerException.class, () -> FromAsync.callIn(worker, (Call<Object>) null));
     assertThrows(
-        NullPointerException.class, () -> FromAsync.waitForCallIn(worker, Call.of(() -> 1), null, null));
+        NullPointerException.class,
+        () -> FromAsync.waitForCallIn(worker, Call.of(() -> 1), null, null));
     assertThrows(NullPointerException.class, () -> FromAsync.callInLoopThread((Call<Object>) null));
   }
 
   @Test
   void eachCallGetsItsOwnNewThread() throws Exception {
     Thread first = get(FromAsync.callInNewThread(Thread::currentThread));
-    Thread second = get(FromAsync.waitForCallInNewThread(Thread::currentThread, Duration.ofSeconds(30)));
+    Thread second =
+        get(FromAsync.waitForCallInNewThread(Thread::currentThread, Duration.ofSeconds(30)));
     assertNotSame(first, second);
     first.join(WAIT.toMillis());
     second.join(WAIT.toMillis());

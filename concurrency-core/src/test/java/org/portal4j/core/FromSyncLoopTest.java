@@ -88,12 +88,34 @@ class FromSyncLoopTest {
   @Test
   void exceptionsComeOutAsFromCallResult() {
     IllegalArgumentException runtime = new IllegalArgumentException("runtime");
-    assertSame(runtime, assertThrows(IllegalArgumentException.class, () -> FromSync.callInLoopThread(() -> { throw runtime; })));
+    assertSame(
+        runtime,
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                FromSync.callInLoopThread(
+                    () -> {
+                      throw runtime;
+                    })));
     Error error = new Error("error");
-    assertSame(error, assertThrows(Error.class, () -> FromSync.callInLoopThread(() -> { throw error; })));
+    assertSame(
+        error,
+        assertThrows(
+            Error.class,
+            () ->
+                FromSync.callInLoopThread(
+                    () -> {
+                      throw error;
+                    })));
     IOException checked = new IOException("checked");
     CompletionException wrapped =
-        assertThrows(CompletionException.class, () -> FromSync.callInLoopThread(() -> { throw checked; }));
+        assertThrows(
+            CompletionException.class,
+            () ->
+                FromSync.callInLoopThread(
+                    () -> {
+                      throw checked;
+                    }));
     assertSame(checked, wrapped.getCause());
   }
 
@@ -101,7 +123,8 @@ class FromSyncLoopTest {
   void theTimeoutArgumentBecomesTheCallsTimeout() throws Exception {
     CompletableFuture<String> never = new CompletableFuture<>();
     Call<String> call = Call.ofAsync(() -> never);
-    assertThrows(CallTimeoutException.class, () -> FromSync.callInLoopThread(call, Duration.ofMillis(200)));
+    assertThrows(
+        CallTimeoutException.class, () -> FromSync.callInLoopThread(call, Duration.ofMillis(200)));
     assertEquals(Optional.of(Duration.ofMillis(200)), call.timeout());
     assertTrue(call.isTimedOut());
     awaitCondition(never::isCancelled, "the async call's stage is cancelled at its deadline");
@@ -120,7 +143,8 @@ class FromSyncLoopTest {
   void aNullTimeoutKeepsTheCallsOwnTimeout() {
     CompletableFuture<String> never = new CompletableFuture<>();
     Call<String> call = Call.<String>ofAsync(() -> never).setTimeout(Duration.ofMillis(150));
-    assertThrows(CallTimeoutException.class, () -> FromSync.waitForCallInLoopThread(call, null, List.of()));
+    assertThrows(
+        CallTimeoutException.class, () -> FromSync.waitForCallInLoopThread(call, null, List.of()));
     assertEquals(Optional.of(Duration.ofMillis(150)), call.timeout());
   }
 
@@ -135,11 +159,18 @@ class FromSyncLoopTest {
                   // Sent without waiting for it: the loop must not block on its caller.
                   Waiters.current()
                       .orElseThrow()
-                      .submit(Call.of(() -> events.add("callback on caller=" + (Thread.currentThread() == me))));
+                      .submit(
+                          Call.of(
+                              () ->
+                                  events.add(
+                                      "callback on caller=" + (Thread.currentThread() == me))));
                   return "body on loop=" + Portals.inGlobalLoop();
                 }),
             null,
-            List.of(Call.of(() -> events.add("done callback on caller=" + (Thread.currentThread() == me)))));
+            List.of(
+                Call.of(
+                    () ->
+                        events.add("done callback on caller=" + (Thread.currentThread() == me)))));
     assertEquals("body on loop=true", result);
     assertEquals(List.of("callback on caller=true", "done callback on caller=true"), events);
     assertTrue(Waiters.forThread(me).isEmpty(), "the waiter is gone once waiting ended");
@@ -155,7 +186,10 @@ class FromSyncLoopTest {
             IllegalStateException.class,
             () ->
                 FromSync.waitForCallInLoopThread(
-                    Call.of(() -> { throw failure; }),
+                    Call.of(
+                        () -> {
+                          throw failure;
+                        }),
                     null,
                     List.of(Call.of(() -> events.add("done callback"))))));
     assertEquals(List.of("done callback"), events);
@@ -206,7 +240,11 @@ class FromSyncLoopTest {
     LoopPortal other = Portals.newEventLoopThread();
     try {
       Thread global = globalThread();
-      assertSame(global, other.submit(Call.of(() -> FromSync.callInLoopThread(Thread::currentThread))).result(WAIT));
+      assertSame(
+          global,
+          other
+              .submit(Call.of(() -> FromSync.callInLoopThread(Thread::currentThread)))
+              .result(WAIT));
     } finally {
       other.shutdown();
       assertTrue(other.awaitTermination(WAIT));

@@ -44,7 +44,9 @@ import org.portal4j.Waiters;
 import org.portal4j.WorkerPortal;
 import org.portal4j.test.CheckThreadLeaks;
 
-/** FromSync for blocking callers: new-thread and any-portal calls, callbacks, interrupts, deadlocks. */
+/**
+ * FromSync for blocking callers: new-thread and any-portal calls, callbacks, interrupts, deadlocks.
+ */
 @CheckThreadLeaks
 @Timeout(30)
 class FromSyncTest {
@@ -365,8 +367,7 @@ class FromSyncTest {
     String threadName = FromSync.callIn(portal, () -> Thread.currentThread().getName());
     Thread calledBackOn =
         FromSync.callIn(
-            portal,
-            () -> currentWaiter().submit(Call.of("back", Thread::currentThread)).result());
+            portal, () -> currentWaiter().submit(Call.of("back", Thread::currentThread)).result());
 
     assertTrue(threadName.startsWith("own-thread-portal-"), threadName);
     assertSame(me, calledBackOn);
@@ -386,7 +387,8 @@ class FromSyncTest {
   }
 
   private static Waiter<?> currentWaiter() {
-    return Waiters.current().orElseThrow(() -> new AssertionError("no waiter for the current call"));
+    return Waiters.current()
+        .orElseThrow(() -> new AssertionError("no waiter for the current call"));
   }
 
   enum SeedPortal {
@@ -556,8 +558,7 @@ class FromSyncTest {
 
       assertInstanceOf(IllegalStateException.class, thrown);
       assertTrue(thrown.getMessage().contains("inner-call"), thrown.getMessage());
-      assertTrue(
-          thrown.getMessage().contains(workerThread.get().getName()), thrown.getMessage());
+      assertTrue(thrown.getMessage().contains(workerThread.get().getName()), thrown.getMessage());
       // Whether a refused inner call is left unsubmitted (its caller still owns it), cancelled,
       // or run later behind the outer one is the runtime's choice; it must not hang queued.
       awaitCondition(

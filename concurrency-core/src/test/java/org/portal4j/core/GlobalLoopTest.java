@@ -22,9 +22,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.portal4j.Call;
@@ -34,8 +34,7 @@ import org.portal4j.test.CheckThreadLeaks;
 
 /**
  * The global loop: DESIGN.md "Portals.globalLoop() returns a running daemon loop, and a new one if
- * the last was shut down. waitForGlobalLoopExit from inside the loop throws
- * IllegalStateException."
+ * the last was shut down. waitForGlobalLoopExit from inside the loop throws IllegalStateException."
  */
 @CheckThreadLeaks
 class GlobalLoopTest {
@@ -127,7 +126,8 @@ class GlobalLoopTest {
     Set<Thread> before = liveGlobalLoopThreads();
     assertFalse(runtime.inGlobalLoop());
     runtime.waitForGlobalLoopExit(WAIT); // nothing to wait for
-    assertEquals(Set.of(), startedSince(before), "a global loop was started without being asked for");
+    assertEquals(
+        Set.of(), startedSince(before), "a global loop was started without being asked for");
     LoopPortal loop = runtime.globalLoop();
     assertTrue(loop.isRunning());
     Set<Thread> started = startedSince(before);
@@ -146,7 +146,8 @@ class GlobalLoopTest {
 
     LoopPortal other = Portals.newEventLoopThread();
     try {
-      assertFalse(other.submit(Portals::inGlobalLoop).result(WAIT), "another loop is not the global one");
+      assertFalse(
+          other.submit(Portals::inGlobalLoop).result(WAIT), "another loop is not the global one");
     } finally {
       other.shutdown();
       assertTrue(other.awaitTermination(WAIT));
@@ -173,7 +174,9 @@ class GlobalLoopTest {
     CompletableFuture<Boolean> shutdownCallRanOnLoop = new CompletableFuture<>();
     loop.addShutdownCall(Call.of(() -> shutdownCallRanOnLoop.complete(Portals.inGlobalLoop())));
     Portals.waitForGlobalLoopExit(WAIT);
-    assertTrue(loop.awaitTermination(Duration.ZERO), "waitForGlobalLoopExit returned before the loop terminated");
+    assertTrue(
+        loop.awaitTermination(Duration.ZERO),
+        "waitForGlobalLoopExit returned before the loop terminated");
     thread.join(WAIT.toMillis());
     assertFalse(thread.isAlive());
     assertTrue(loop.isShutdown());
@@ -186,7 +189,8 @@ class GlobalLoopTest {
     for (int i = 0; i < 50; i++) {
       Thread thread = threadOf(Portals.globalLoop());
       Portals.waitForGlobalLoopExit(WAIT);
-      assertFalse(thread.isAlive(), "round " + i + ": returned while " + thread + " was still alive");
+      assertFalse(
+          thread.isAlive(), "round " + i + ": returned while " + thread + " was still alive");
     }
   }
 
@@ -262,7 +266,8 @@ class GlobalLoopTest {
       long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertTrue(elapsedMillis >= 190, "returned after only " + elapsedMillis + " ms");
       assertTrue(loop.isRunning(), "the loop is still running its shutdown call");
-      logs.await(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("global loop"), WAIT);
+      logs.await(
+          e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("global loop"), WAIT);
     }
     holdOpen.complete("done");
     runtime.waitForGlobalLoopExit(WAIT);
@@ -270,7 +275,8 @@ class GlobalLoopTest {
   }
 
   @Test
-  void interruptingWaitForGlobalLoopExitEndsItWithCompletionExceptionAndKeepsTheFlag() throws Exception {
+  void interruptingWaitForGlobalLoopExitEndsItWithCompletionExceptionAndKeepsTheFlag()
+      throws Exception {
     CoreRuntime runtime = freshRuntime();
     LoopPortal loop = runtime.globalLoop();
     CompletableFuture<String> holdOpen = new CompletableFuture<>();
@@ -312,7 +318,10 @@ class GlobalLoopTest {
     for (CompletableFuture<LoopPortal> result : results) {
       assertSame(first, result.get(WAIT.toSeconds(), TimeUnit.SECONDS));
     }
-    assertEquals(Set.of(threadOf(first)), startedSince(before), "exactly one global loop thread was started");
+    assertEquals(
+        Set.of(threadOf(first)),
+        startedSince(before),
+        "exactly one global loop thread was started");
   }
 
   @Test

@@ -40,7 +40,8 @@ final class LogCapture implements AutoCloseable {
   }
 
   /** Waits until an event matches, failing after {@code deadline}. */
-  ILoggingEvent await(Predicate<ILoggingEvent> matcher, Duration deadline) throws InterruptedException {
+  ILoggingEvent await(Predicate<ILoggingEvent> matcher, Duration deadline)
+      throws InterruptedException {
     long end = System.nanoTime() + deadline.toNanos();
     while (System.nanoTime() < end) {
       for (ILoggingEvent event : events()) {

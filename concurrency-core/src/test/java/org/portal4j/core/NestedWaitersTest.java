@@ -37,6 +37,7 @@ import org.portal4j.test.CheckThreadLeaks;
 class NestedWaitersTest {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
+
   /** How long a parent waits for its callback: ample here, yet short enough to report a mix-up. */
   private static final Duration CALLBACK_WAIT = Duration.ofSeconds(5);
 
@@ -68,16 +69,17 @@ class NestedWaitersTest {
    * Each iteration: parent 0 on one worker sends callbacks a and b to its waiter, parent 1 on
    * another worker sends callback c to its own; both waiters belong to the test thread. Even
    * iterations await the two waiters one after the other (alternating which goes first); odd
-   * iterations await waiter 1 from inside callback a, that is, nested inside waiter 0, while b
-   * sits in waiter 0's queue. Every callback checks that it runs on the test thread inside the
-   * await() of its own parent's waiter.
+   * iterations await waiter 1 from inside callback a, that is, nested inside waiter 0, while b sits
+   * in waiter 0's queue. Every callback checks that it runs on the test thread inside the await()
+   * of its own parent's waiter.
    */
   @Test
   void tenThousandIterationsOfTwoParentsNeverMixUpTheirCallbacks() throws Exception {
     WorkerPortal worker0 = newWorker("nested-worker-0");
     WorkerPortal worker1 = newWorker("nested-worker-1");
     Thread me = Thread.currentThread();
-    ArrayDeque<Integer> awaiting = new ArrayDeque<>(); // which waiter's await() is running; only `me` touches it
+    ArrayDeque<Integer> awaiting =
+        new ArrayDeque<>(); // which waiter's await() is running; only `me` touches it
     List<String> mixUps = new CopyOnWriteArrayList<>();
     long start = System.nanoTime();
     int iterations = 10_000;
@@ -92,7 +94,14 @@ class NestedWaitersTest {
           if (Thread.currentThread() != me) {
             mixUps.add(iteration + ": " + tag + " ran on " + Thread.currentThread().getName());
           } else if (awaiting.isEmpty() || awaiting.peek() != parent) {
-            mixUps.add(iteration + ": " + tag + " of parent " + parent + " ran in waiter " + awaiting.peek());
+            mixUps.add(
+                iteration
+                    + ": "
+                    + tag
+                    + " of parent "
+                    + parent
+                    + " ran in waiter "
+                    + awaiting.peek());
           }
           return tag;
         }
@@ -143,8 +152,10 @@ class NestedWaitersTest {
         awaitAs(awaiting, 1 - first, waiters.get(1 - first));
       }
 
-      assertSame(waiters.get(0), seenInBody.get(0), "Waiters.current() of parent 0, iteration " + i);
-      assertSame(waiters.get(1), seenInBody.get(1), "Waiters.current() of parent 1, iteration " + i);
+      assertSame(
+          waiters.get(0), seenInBody.get(0), "Waiters.current() of parent 0, iteration " + i);
+      assertSame(
+          waiters.get(1), seenInBody.get(1), "Waiters.current() of parent 1, iteration " + i);
       if (!mixUps.isEmpty()) {
         throw new AssertionError("callbacks went to the wrong waiter: " + mixUps);
       }
@@ -168,7 +179,8 @@ class NestedWaitersTest {
   // ------------------------------------------------------------------ a callback that waits itself
 
   @Test
-  void aCallbackThatWaitsForAnotherCallRunsThatCallsCallbacksAndTheOuterQueueWaits() throws Exception {
+  void aCallbackThatWaitsForAnotherCallRunsThatCallsCallbacksAndTheOuterQueueWaits()
+      throws Exception {
     Thread me = Thread.currentThread();
     WorkerPortal worker = newWorker("outer-parent-worker");
     List<String> events = new CopyOnWriteArrayList<>();
@@ -212,7 +224,9 @@ class NestedWaitersTest {
                   own.submit(
                       Call.of(
                           () -> {
-                            events.add("outer callback 2, waiters on thread=" + Waiters.forThread(me).size());
+                            events.add(
+                                "outer callback 2, waiters on thread="
+                                    + Waiters.forThread(me).size());
                             return "second";
                           }));
               secondOuterSent.countDown();
@@ -221,7 +235,8 @@ class NestedWaitersTest {
     SyncWaiter<String> waiter = Waiters.sync(outer);
     worker.submit(outer);
     waiter.await();
-    assertEquals("child/second", outer.result(), "the child's callback saw the child's waiter innermost");
+    assertEquals(
+        "child/second", outer.result(), "the child's callback saw the child's waiter innermost");
     assertEquals(
         List.of(
             "outer callback 1 starts",
@@ -239,12 +254,19 @@ class NestedWaitersTest {
     String result = FromSync.callInNewThread(level(1, 5, me, events));
     assertEquals("1>2>3>4>5", result);
     assertEquals(
-        List.of("level 1 depth 1", "level 2 depth 2", "level 3 depth 3", "level 4 depth 4", "level 5 depth 5"),
+        List.of(
+            "level 1 depth 1",
+            "level 2 depth 2",
+            "level 3 depth 3",
+            "level 4 depth 4",
+            "level 5 depth 5"),
         events);
     assertTrue(Waiters.forThread(me).isEmpty());
   }
 
-  /** A call that sends a callback home; the callback waits for the next level from the home thread. */
+  /**
+   * A call that sends a callback home; the callback waits for the next level from the home thread.
+   */
   private static Call<String> level(int depth, int max, Thread home, List<String> events) {
     return Call.of(
         "level-" + depth,
@@ -261,7 +283,9 @@ class NestedWaitersTest {
                         if (depth == max) {
                           return String.valueOf(depth);
                         }
-                        return depth + ">" + FromSync.callInNewThread(level(depth + 1, max, home, events));
+                        return depth
+                            + ">"
+                            + FromSync.callInNewThread(level(depth + 1, max, home, events));
                       }))
               .result(WAIT);
         });
@@ -316,7 +340,9 @@ class NestedWaitersTest {
   private static void awaitNoWaitersOn(Thread thread) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!Waiters.forThread(thread).isEmpty()) {
-      assertTrue(System.nanoTime() < deadline, "waiters left on " + thread + ": " + Waiters.forThread(thread));
+      assertTrue(
+          System.nanoTime() < deadline,
+          "waiters left on " + thread + ": " + Waiters.forThread(thread));
       Thread.sleep(5); // polling a state with a deadline
     }
   }

@@ -39,7 +39,9 @@ import org.portal4j.spi.PortalKind;
 import org.portal4j.spi.PortalProvider;
 import org.portal4j.test.CheckThreadLeaks;
 
-/** How the runtime chooses a backend per portal kind, with fake providers and the real class path. */
+/**
+ * How the runtime chooses a backend per portal kind, with fake providers and the real class path.
+ */
 @CheckThreadLeaks
 @Timeout(30)
 class ProviderSelectionTest {
@@ -195,7 +197,8 @@ class ProviderSelectionTest {
     CoreRuntime runtime =
         runtime(discovery(providers.toArray(new PortalProvider[0])), NO_PROPERTIES);
 
-    assertEquals(Map.of(PortalKind.WORKER, "high", PortalKind.LOOP, "loop-only"), runtime.backends());
+    assertEquals(
+        Map.of(PortalKind.WORKER, "high", PortalKind.LOOP, "loop-only"), runtime.backends());
     assertSame(high.worker, runtime.newWorkerThread(PortalOptions.defaults()));
     assertSame(loopOnly.loop, runtime.newEventLoopThread(PortalOptions.defaults()));
   }
@@ -245,7 +248,8 @@ class ProviderSelectionTest {
     }
 
     assertEquals(1, discoveries.get(), "providers must be discovered once");
-    assertEquals(checks, only.availabilityChecks.get(), "availability is checked at selection only");
+    assertEquals(
+        checks, only.availabilityChecks.get(), "availability is checked at selection only");
   }
 
   // ------------------------------------------------------------------ system property override
@@ -304,7 +308,8 @@ class ProviderSelectionTest {
     }
     assertTrue(alpha.workerOptions.isEmpty(), "no worker may be made by another backend");
     assertTrue(beta.workerOptions.isEmpty(), "no worker may be made by another backend");
-    assertSame(alpha.loop, runtime.newEventLoopThread(PortalOptions.defaults()), "LOOP is unaffected");
+    assertSame(
+        alpha.loop, runtime.newEventLoopThread(PortalOptions.defaults()), "LOOP is unaffected");
   }
 
   // ------------------------------------------------------------------ failures
@@ -336,8 +341,7 @@ class ProviderSelectionTest {
     FakeProvider after = new FakeProvider("after", 10, PortalKind.WORKER);
     try (LogCapture logs = LogCapture.start()) {
       CoreRuntime runtime =
-          runtime(
-              discovery(bad.from, before, new LoadFailure(bad.error), after), NO_PROPERTIES);
+          runtime(discovery(bad.from, before, new LoadFailure(bad.error), after), NO_PROPERTIES);
 
       assertEquals("after", runtime.backends().get(PortalKind.WORKER), "loading must go on");
       assertSame(after.worker, runtime.newWorkerThread(PortalOptions.defaults()));
@@ -348,7 +352,8 @@ class ProviderSelectionTest {
               .anyMatch(
                   e ->
                       e.getThrowableProxy() != null
-                          && e.getThrowableProxy().getClassName()
+                          && e.getThrowableProxy()
+                              .getClassName()
                               .equals(bad.error.getClass().getName())),
           "expected a WARN carrying the load failure, got " + logs.events());
     }
@@ -365,9 +370,11 @@ class ProviderSelectionTest {
 
     for (int i = 0; i < 2; i++) {
       assertSame(
-          boom, assertThrows(IllegalArgumentException.class, () -> runtime.newWorkerThread(options)));
+          boom,
+          assertThrows(IllegalArgumentException.class, () -> runtime.newWorkerThread(options)));
     }
-    assertEquals(List.of(options, options), failing.workerOptions, "asked each time, with the options");
+    assertEquals(
+        List.of(options, options), failing.workerOptions, "asked each time, with the options");
     assertTrue(fallback.workerOptions.isEmpty(), "no silent fallback to another backend");
     assertEquals("failing", runtime.backends().get(PortalKind.WORKER));
   }

@@ -126,7 +126,8 @@ class SyncWaiterTest {
   }
 
   private static Waiter<?> currentWaiter() {
-    return Waiters.current().orElseThrow(() -> new AssertionError("no waiter for the current call"));
+    return Waiters.current()
+        .orElseThrow(() -> new AssertionError("no waiter for the current call"));
   }
 
   enum Outcome {

@@ -269,7 +269,8 @@ class WorkerThreadPortalTest {
     assertTrue(await(started));
 
     Call<String> second = Call.of(() -> "second");
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> worker.submit(second));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> worker.submit(second));
 
     assertEquals(RUN_ONCE_MESSAGE, e.getMessage());
     assertFalse(second.runner().isPresent(), "a refused call must not get a runner");

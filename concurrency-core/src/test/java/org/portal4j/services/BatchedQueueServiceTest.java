@@ -228,11 +228,14 @@ class BatchedQueueServiceTest {
     List<Thread> senders = new ArrayList<>();
     for (int s = 0; s < 4; s++) {
       int sender = s;
-      Thread t = new Thread(() -> {
-        for (int i = 0; i < 500; i++) {
-          service.send(sender + ":" + i);
-        }
-      }, "sender-" + s);
+      Thread t =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 500; i++) {
+                  service.send(sender + ":" + i);
+                }
+              },
+              "sender-" + s);
       t.start();
       senders.add(t);
     }

@@ -92,8 +92,10 @@ class ExitDrainTest {
       assertEquals(Duration.ofSeconds(3), ServiceRegistry.exitTimeout());
       System.setProperty(property, "soon");
       assertEquals(ServiceRegistry.DEFAULT_EXIT_TIMEOUT, ServiceRegistry.exitTimeout());
-      assertTrue(logs.messages(ch.qos.logback.classic.Level.WARN).stream()
-          .anyMatch(m -> m.contains("soon")), logs.events().toString());
+      assertTrue(
+          logs.messages(ch.qos.logback.classic.Level.WARN).stream()
+              .anyMatch(m -> m.contains("soon")),
+          logs.events().toString());
       System.clearProperty(property);
       assertEquals(ServiceRegistry.DEFAULT_EXIT_TIMEOUT, ServiceRegistry.exitTimeout());
     } finally {

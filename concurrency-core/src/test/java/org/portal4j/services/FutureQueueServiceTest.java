@@ -112,8 +112,7 @@ class FutureQueueServiceTest {
   }
 
   @Test
-  void aFailingAcquireFailsItsFutureWithTheSameExceptionAndTheNextRequestGoesOn()
-      throws Exception {
+  void aFailingAcquireFailsItsFutureWithTheSameExceptionAndTheNextRequestGoesOn() throws Exception {
     IllegalStateException thrown = new IllegalStateException("no slot");
     IllegalArgumentException failed = new IllegalArgumentException("bad stage");
     Slots service =
@@ -123,9 +122,10 @@ class FutureQueueServiceTest {
                 throw thrown;
               }
               if (request.equals("fails")) {
-                return FromAsync.callInNewThread(() -> {
-                  throw failed;
-                });
+                return FromAsync.callInNewThread(
+                    () -> {
+                      throw failed;
+                    });
               }
               return CompletableFuture.completedFuture(1);
             });

@@ -40,8 +40,9 @@ class QueueServiceBoundTest {
             key,
             () -> new TestService(100, item -> item.equals("blocker") ? release : null));
     service.send("blocker");
-    Await.until("the consumer holds the blocker", () -> service.events.contains(
-        "handle blocker on GlobalEventLoopThread"));
+    Await.until(
+        "the consumer holds the blocker",
+        () -> service.events.contains("handle blocker on GlobalEventLoopThread"));
     return service;
   }
 

@@ -44,7 +44,8 @@ class QueueServiceDrainTest {
   private TestService stuckService() throws InterruptedException {
     TestService service = service(item -> item.equals("blocker") ? release : null);
     service.send("blocker");
-    Await.until("the consumer holds the blocker",
+    Await.until(
+        "the consumer holds the blocker",
         () -> service.events.contains("handle blocker on GlobalEventLoopThread"));
     return service;
   }
@@ -70,10 +71,13 @@ class QueueServiceDrainTest {
   @Test
   void drainWaitsForAsyncHandlersRunningOnOtherThreads() {
     TestService service =
-        service(item -> FromAsync.callInNewThread(() -> {
-          Thread.yield();
-          return null;
-        }));
+        service(
+            item ->
+                FromAsync.callInNewThread(
+                    () -> {
+                      Thread.yield();
+                      return null;
+                    }));
     for (int i = 0; i < 50; i++) {
       service.send("item-" + i);
     }
@@ -207,7 +211,8 @@ class QueueServiceDrainTest {
         new Thread(
             () -> {
               try {
-                Await.until("the test thread waits in drain",
+                Await.until(
+                    "the test thread waits in drain",
                     () -> waiter.getState() == Thread.State.WAITING && !service.isRunning());
               } catch (InterruptedException e) {
                 return;
@@ -237,9 +242,13 @@ class QueueServiceDrainTest {
         service.send("item-" + i);
       }
       service.drainAsync();
-      Await.until("two progress logs",
-          () -> logs.messages(Level.INFO).stream()
-              .filter(m -> m.contains("is draining: 11 item(s) still to handle")).count() >= 2,
+      Await.until(
+          "two progress logs",
+          () ->
+              logs.messages(Level.INFO).stream()
+                      .filter(m -> m.contains("is draining: 11 item(s) still to handle"))
+                      .count()
+                  >= 2,
           () -> logs.events().toString());
       release.complete(null);
       service.drain();
@@ -318,11 +327,15 @@ class QueueServiceDrainTest {
       service.send("item-" + i);
     }
     service.drain();
-    Await.until("only the shared portal4j threads remain", () ->
-        Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> !before.contains(t) && t.isAlive())
-            .allMatch(t -> t.getName().equals("GlobalEventLoopThread")
-                || t.getName().equals("portal4j-timeout-scheduler")));
+    Await.until(
+        "only the shared portal4j threads remain",
+        () ->
+            Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive())
+                .allMatch(
+                    t ->
+                        t.getName().equals("GlobalEventLoopThread")
+                            || t.getName().equals("portal4j-timeout-scheduler")));
   }
 
   @Test
@@ -331,10 +344,12 @@ class QueueServiceDrainTest {
     // The loop thread's last task (the service's final step) may still sit in a local variable
     // of the loop until it takes its next task: give it one.
     FromSync.callInLoopThread(() -> null, Duration.ofSeconds(10));
-    Await.until("the stopped service was collected", () -> {
-      System.gc();
-      return ref.get() == null;
-    });
+    Await.until(
+        "the stopped service was collected",
+        () -> {
+          System.gc();
+          return ref.get() == null;
+        });
   }
 
   private WeakReference<TestService> useAndDrainAService() {
@@ -342,8 +357,9 @@ class QueueServiceDrainTest {
         QueueService.instance(
             TestService.class,
             key,
-            () -> new TestService(10, item -> FromAsync.callInNewThread(() -> null))
-                .progressEvery(Duration.ofMillis(10)));
+            () ->
+                new TestService(10, item -> FromAsync.callInNewThread(() -> null))
+                    .progressEvery(Duration.ofMillis(10)));
     for (int i = 0; i < 50; i++) {
       service.send("item-" + i);
     }

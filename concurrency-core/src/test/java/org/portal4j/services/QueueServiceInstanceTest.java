@@ -115,11 +115,15 @@ class QueueServiceInstanceTest {
 
   @Test
   void askingFromTheGlobalLoopStartsTheServiceThereWithoutDeadlock() {
-    TestService service = FromSync.callInLoopThread(Call.of(() -> {
-      TestService s = service();
-      s.send("from the loop");
-      return s;
-    }), Duration.ofSeconds(10));
+    TestService service =
+        FromSync.callInLoopThread(
+            Call.of(
+                () -> {
+                  TestService s = service();
+                  s.send("from the loop");
+                  return s;
+                }),
+            Duration.ofSeconds(10));
     service.drain();
     assertEquals(List.of("from the loop"), service.handled);
     assertTrue(

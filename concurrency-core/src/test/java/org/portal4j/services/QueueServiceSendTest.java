@@ -274,10 +274,12 @@ class QueueServiceSendTest {
   @Test
   void aSendFromAnotherCallOnTheLoopIsHandled() {
     TestService service = service(item -> null);
-    FromSync.callInLoopThread(Call.of(() -> {
-      service.send("from a loop call");
-      return null;
-    }));
+    FromSync.callInLoopThread(
+        Call.of(
+            () -> {
+              service.send("from a loop call");
+              return null;
+            }));
     service.drain();
     assertEquals(List.of("from a loop call"), service.handled);
   }

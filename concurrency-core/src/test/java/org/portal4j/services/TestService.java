@@ -17,6 +17,7 @@ class TestService extends QueueService<String> {
 
   final List<String> handled = Collections.synchronizedList(new ArrayList<>());
   final List<String> dropped = Collections.synchronizedList(new ArrayList<>());
+
   /** "start on <thread>", "handle <item> on <thread>", "stop on <thread>", in order. */
   final List<String> events = Collections.synchronizedList(new ArrayList<>());
 

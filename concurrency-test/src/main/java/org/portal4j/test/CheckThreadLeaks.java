@@ -32,12 +32,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * state, daemon flag and stack trace. Threads whose names match {@link #ignore()} or one of the
  * built-in patterns of {@link ThreadLeakExtension} are never reported.
  *
- * <p>Only platform threads are checked: virtual threads are not visible to
- * {@link Thread#getAllStackTraces()}. Threads are compared by identity across the whole JVM, so
- * the check is only meaningful when tests in the same JVM do not run in parallel.
+ * <p>Only platform threads are checked: virtual threads are not visible to {@link
+ * Thread#getAllStackTraces()}. Threads are compared by identity across the whole JVM, so the check
+ * is only meaningful when tests in the same JVM do not run in parallel.
  *
- * <p>When both the test method and its class (or an enclosing class) carry this annotation, the
- * one closest to the method wins as a whole: its attributes replace, not extend, the outer ones.
+ * <p>When both the test method and its class (or an enclosing class) carry this annotation, the one
+ * closest to the method wins as a whole: its attributes replace, not extend, the outer ones.
  * Registering {@link ThreadLeakExtension} with {@code @ExtendWith} instead gives the defaults.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
@@ -47,15 +47,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ThreadLeakExtension.class)
 public @interface CheckThreadLeaks {
 
-    /**
-     * How long, in milliseconds, to wait after the test for the threads it started to end. The
-     * wait returns as soon as they have all ended. Must not be negative; {@code 0} checks at once.
-     */
-    long graceMillis() default ThreadLeakExtension.DEFAULT_GRACE_MILLIS;
+  /**
+   * How long, in milliseconds, to wait after the test for the threads it started to end. The wait
+   * returns as soon as they have all ended. Must not be negative; {@code 0} checks at once.
+   */
+  long graceMillis() default ThreadLeakExtension.DEFAULT_GRACE_MILLIS;
 
-    /**
-     * Regular expressions for names of threads that are never reported, in addition to the
-     * built-in ones. A pattern must match the whole thread name.
-     */
-    String[] ignore() default {};
+  /**
+   * Regular expressions for names of threads that are never reported, in addition to the built-in
+   * ones. A pattern must match the whole thread name.
+   */
+  String[] ignore() default {};
 }

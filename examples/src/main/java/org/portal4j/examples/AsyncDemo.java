@@ -14,8 +14,8 @@ import org.portal4j.Portals;
  * Both directions between sync and async code:
  *
  * <ol>
- *   <li>a blocking {@code main} calls an async function through the global event loop
- *       ({@link FromSync#callInLoopThread});
+ *   <li>a blocking {@code main} calls an async function through the global event loop ({@link
+ *       FromSync#callInLoopThread});
  *   <li>that async function, running on the loop, needs blocking code: it calls it through a new
  *       thread with {@link FromAsync#callInNewThread}, so the loop never blocks.
  * </ol>

@@ -12,8 +12,8 @@ import org.portal4j.services.BatchedQueueService;
 import org.portal4j.services.QueueService;
 
 /**
- * A log shipper, the way Prefect ships its logs to the API: application threads hand log lines to
- * a {@link BatchedQueueService} (never blocking, whatever the network does), one consumer on the
+ * A log shipper, the way Prefect ships its logs to the API: application threads hand log lines to a
+ * {@link BatchedQueueService} (never blocking, whatever the network does), one consumer on the
  * global loop ships them in batches, and a drain before exit makes sure none is lost.
  */
 public final class BatchedLogShipperDemo {
@@ -93,7 +93,12 @@ public final class BatchedLogShipperDemo {
 
     boolean drained = QueueService.drainAll(LogShipper.class, Duration.ofSeconds(10));
     say("drained: " + drained);
-    say("shipped " + shipper.shippedLines.get() + " lines in " + shipper.batches.get()
-        + " batches; dropped " + shipper.droppedCount());
+    say(
+        "shipped "
+            + shipper.shippedLines.get()
+            + " lines in "
+            + shipper.batches.get()
+            + " batches; dropped "
+            + shipper.droppedCount());
   }
 }

@@ -36,7 +36,8 @@ class DemosTest {
     String out = run(() -> SeedScenarioDemo.main(new String[0]));
     String me = Thread.currentThread().getName();
     assertTrue(out.contains("backends chosen: {WORKER=platform, LOOP=platform}"), out);
-    assertTrue(out.contains("[" + String.format("%-16s", me) + "] the waiter runs the callback"), out);
+    assertTrue(
+        out.contains("[" + String.format("%-16s", me) + "] the waiter runs the callback"), out);
     assertTrue(out.contains("answer computed on " + me), out);
     assertTrue(out.contains("the call finished: done"), out);
   }

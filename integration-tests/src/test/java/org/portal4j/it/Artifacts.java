@@ -21,7 +21,8 @@ final class Artifacts {
 
   /** What portal-netty needs at run time: Netty's transport and the modules it requires. */
   static final List<Path> NETTY_LIBRARIES =
-      List.of(jar("netty-transport"), jar("netty-common"), jar("netty-buffer"), jar("netty-resolver"));
+      List.of(
+          jar("netty-transport"), jar("netty-common"), jar("netty-buffer"), jar("netty-resolver"));
 
   /** SLF4J with a provider that prints to stderr, so WARN lines show in the output. */
   static final List<Path> LOGGING = List.of(jar("slf4j-api"), jar("slf4j-simple"));
@@ -39,8 +40,11 @@ final class Artifacts {
     String property = "it.jar." + artifactId;
     String value = System.getProperty(property);
     if (value == null || value.isBlank() || value.startsWith("${")) {
-      fail("System property " + property + " is not set: run these tests through Maven"
-          + " (./mvnw verify -pl integration-tests -am), which resolves the jars");
+      fail(
+          "System property "
+              + property
+              + " is not set: run these tests through Maven"
+              + " (./mvnw verify -pl integration-tests -am), which resolves the jars");
     }
     Path path = Path.of(value);
     if (!Files.isRegularFile(path)) {

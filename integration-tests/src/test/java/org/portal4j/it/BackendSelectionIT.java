@@ -36,7 +36,8 @@ class BackendSelectionIT {
   @Test
   void withOnlyApiAndCoreBothKindsUseThePlatformBackend() {
     ConsumerRun run =
-        ConsumerRun.onClassPath("api-core", List.of(Artifacts.API, Artifacts.CORE)).assertCompleted();
+        ConsumerRun.onClassPath("api-core", List.of(Artifacts.API, Artifacts.CORE))
+            .assertCompleted();
 
     assertEquals("{WORKER=platform, LOOP=platform}", run.value("backends"), run.describe());
     assertRanOnAPlatformWorker(run, "worker");
@@ -51,7 +52,8 @@ class BackendSelectionIT {
   @Test
   void withPortalVirtualOnTheClassPathWorkersRunOnVirtualThreads() {
     ConsumerRun run =
-        ConsumerRun.onClassPath("virtual", List.of(Artifacts.API, Artifacts.CORE, Artifacts.VIRTUAL))
+        ConsumerRun.onClassPath(
+                "virtual", List.of(Artifacts.API, Artifacts.CORE, Artifacts.VIRTUAL))
             .assertCompleted();
 
     assertEquals("{WORKER=virtual, LOOP=platform}", run.value("backends"), run.describe());
@@ -76,7 +78,8 @@ class BackendSelectionIT {
 
   @Test
   void withBothBackendsWorkersAreVirtualAndLoopsAreNetty() {
-    List<Path> classPath = new ArrayList<>(List.of(Artifacts.API, Artifacts.CORE, Artifacts.VIRTUAL));
+    List<Path> classPath =
+        new ArrayList<>(List.of(Artifacts.API, Artifacts.CORE, Artifacts.VIRTUAL));
     classPath.addAll(Artifacts.nettyBackend());
     ConsumerRun run = ConsumerRun.onClassPath("virtual-netty", classPath).assertCompleted();
 
@@ -92,14 +95,17 @@ class BackendSelectionIT {
     ConsumerRun run =
         ConsumerRun.onClassPath(
                 "custom",
-                List.of(Artifacts.API, Artifacts.CORE, Artifacts.VIRTUAL, Programs.customProvider()))
+                List.of(
+                    Artifacts.API, Artifacts.CORE, Artifacts.VIRTUAL, Programs.customProvider()))
             .assertCompleted();
 
     assertEquals("{WORKER=custom, LOOP=platform}", run.value("backends"), run.describe());
     for (String probe : List.of("worker", "newThread")) {
       Map<String, String> where = run.where(probe);
-      assertEquals("org.portal4j.it.custom.CustomPortalProvider$CustomWorkerThread",
-          where.get("threadClass"), probe + run.describe());
+      assertEquals(
+          "org.portal4j.it.custom.CustomPortalProvider$CustomWorkerThread",
+          where.get("threadClass"),
+          probe + run.describe());
       assertTrue(where.get("thread").startsWith("custom-"), probe + run.describe());
       assertEquals("false", where.get("virtual"), probe + run.describe());
     }
@@ -132,7 +138,8 @@ class BackendSelectionIT {
     assertTrue(first.startsWith("java.lang.IllegalStateException: "), first + run.describe());
     assertTrue(first.contains("'nope'"), first + run.describe());
     assertTrue(first.contains("portal4j.worker"), first + run.describe());
-    assertTrue(first.contains("platform") && first.contains("virtual"),
+    assertTrue(
+        first.contains("platform") && first.contains("virtual"),
         "the message lists the known WORKER backends: " + first + run.describe());
     // Not once only: the same failure at the next use, and at every use of the WORKER kind.
     assertEquals(first, run.error("backends.again"), run.describe());
@@ -147,12 +154,15 @@ class BackendSelectionIT {
     ConsumerRun run =
         ConsumerRun.onClassPath(
                 "throwing-provider",
-                List.of(Artifacts.API, Artifacts.CORE, Programs.throwingProvider(), Artifacts.VIRTUAL))
+                List.of(
+                    Artifacts.API, Artifacts.CORE, Programs.throwingProvider(), Artifacts.VIRTUAL))
             .assertCompleted();
 
     assertTrue(run.stderr().contains("WARN org.portal4j.core.Backends"), run.describe());
-    assertTrue(run.stderr().contains("org.portal4j.it.throwing.ThrowingPortalProvider"), run.describe());
-    assertTrue(run.stderr().contains("ThrowingPortalProvider refuses to be constructed"), run.describe());
+    assertTrue(
+        run.stderr().contains("org.portal4j.it.throwing.ThrowingPortalProvider"), run.describe());
+    assertTrue(
+        run.stderr().contains("ThrowingPortalProvider refuses to be constructed"), run.describe());
     assertEquals("{WORKER=virtual, LOOP=platform}", run.value("backends"), run.describe());
     assertRanOnAVirtualWorker(run, "worker");
     assertEquals("GlobalEventLoopThread", run.where("globalLoop").get("thread"), run.describe());
@@ -165,7 +175,8 @@ class BackendSelectionIT {
    */
   @Test
   void onTheModulePathANamedConsumerModuleFindsTheRuntimeAndEveryBackend() {
-    List<Path> modulePath = new ArrayList<>(List.of(Artifacts.API, Artifacts.CORE, Artifacts.VIRTUAL));
+    List<Path> modulePath =
+        new ArrayList<>(List.of(Artifacts.API, Artifacts.CORE, Artifacts.VIRTUAL));
     modulePath.addAll(Artifacts.nettyBackend());
     ConsumerRun run =
         ConsumerRun.onModulePath("module-path", modulePath, "--add-modules", "ALL-MODULE-PATH")

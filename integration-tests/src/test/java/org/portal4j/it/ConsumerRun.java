@@ -26,7 +26,8 @@ final class ConsumerRun {
   static final String MAIN = "org.portal4j.it.consumer.BackendReport";
   static final String MODULE = "org.portal4j.it.consumer";
   private static final long DEADLINE_SECONDS = 120;
-  private static final Path RUNS = Path.of(System.getProperty("it.work", "target/it-programs"), "runs");
+  private static final Path RUNS =
+      Path.of(System.getProperty("it.work", "target/it-programs"), "runs");
 
   private final List<String> command;
   private final int exitCode;
@@ -101,7 +102,11 @@ final class ConsumerRun {
               Files.readString(out, StandardCharsets.UTF_8),
               Files.readString(err, StandardCharsets.UTF_8));
       if (!exited) {
-        fail("The consumer did not exit within " + DEADLINE_SECONDS + " s and was killed" + run.describe());
+        fail(
+            "The consumer did not exit within "
+                + DEADLINE_SECONDS
+                + " s and was killed"
+                + run.describe());
       }
       return run;
     } catch (IOException e) {
@@ -158,9 +163,13 @@ final class ConsumerRun {
 
   /** The command and both outputs, for failure messages. */
   String describe() {
-    return "\n--- command:\n" + String.join(" ", command)
-        + "\n--- exit code: " + exitCode
-        + "\n--- stdout:\n" + stdout
-        + "--- stderr:\n" + stderr;
+    return "\n--- command:\n"
+        + String.join(" ", command)
+        + "\n--- exit code: "
+        + exitCode
+        + "\n--- stdout:\n"
+        + stdout
+        + "--- stderr:\n"
+        + stderr;
   }
 }

@@ -25,8 +25,8 @@ import javax.tools.ToolProvider;
 
 /**
  * The small programs under {@code src/test/programs}, each compiled (for Java 17) into a jar of its
- * own on first use: the consumer program, and the backends a user could write. Resources beside
- * the sources ({@code META-INF/services}) go into the jar as they are. A program with a {@code
+ * own on first use: the consumer program, and the backends a user could write. Resources beside the
+ * sources ({@code META-INF/services}) go into the jar as they are. A program with a {@code
  * module-info.java} becomes a modular jar, which also works on the class path.
  */
 final class Programs {
@@ -37,7 +37,10 @@ final class Programs {
 
   private Programs() {}
 
-  /** The consumer program: {@code org.portal4j.it.consumer.BackendReport}, module {@code org.portal4j.it.consumer}. */
+  /**
+   * The consumer program: {@code org.portal4j.it.consumer.BackendReport}, module {@code
+   * org.portal4j.it.consumer}.
+   */
   static Path consumer() {
     return build("consumer", List.of(Artifacts.API));
   }
@@ -65,12 +68,19 @@ final class Programs {
       Files.createDirectories(classes);
       List<Path> javaFiles;
       try (Stream<Path> files = Files.walk(sources)) {
-        javaFiles = files.filter(f -> f.toString().endsWith(".java")).sorted().collect(Collectors.toList());
+        javaFiles =
+            files.filter(f -> f.toString().endsWith(".java")).sorted().collect(Collectors.toList());
       }
-      boolean modular = javaFiles.stream().anyMatch(f -> f.getFileName().toString().equals("module-info.java"));
-      List<String> args = new ArrayList<>(List.of("--release", "17", "-encoding", "UTF-8", "-d", classes.toString()));
+      boolean modular =
+          javaFiles.stream().anyMatch(f -> f.getFileName().toString().equals("module-info.java"));
+      List<String> args =
+          new ArrayList<>(
+              List.of("--release", "17", "-encoding", "UTF-8", "-d", classes.toString()));
       args.add(modular ? "--module-path" : "--class-path");
-      args.add(dependencies.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+      args.add(
+          dependencies.stream()
+              .map(Path::toString)
+              .collect(Collectors.joining(File.pathSeparator)));
       javaFiles.forEach(f -> args.add(f.toString()));
 
       JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -80,8 +90,13 @@ final class Programs {
       ByteArrayOutputStream messages = new ByteArrayOutputStream();
       int exit = javac.run(null, messages, messages, args.toArray(new String[0]));
       if (exit != 0) {
-        fail("javac failed for program " + program + " (" + String.join(" ", args) + "):\n"
-            + messages.toString(StandardCharsets.UTF_8));
+        fail(
+            "javac failed for program "
+                + program
+                + " ("
+                + String.join(" ", args)
+                + "):\n"
+                + messages.toString(StandardCharsets.UTF_8));
       }
       copyResources(sources, classes);
       writeJar(classes, jar);

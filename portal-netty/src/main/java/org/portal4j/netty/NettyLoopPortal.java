@@ -26,11 +26,11 @@ import org.slf4j.LoggerFactory;
  * A {@link LoopPortal} over one Netty {@link EventExecutor}: calls and tasks go through the
  * executor's own task queue, so they interleave in order with the channel work of that loop.
  *
- * <p>Lifecycle states: NEW → RUNNING → SHUTTING_DOWN → TERMINATED. Shutdown never blocks the
- * loop: the sequence (queued calls, then shutdown calls in order, each awaited up to the grace,
- * then cancelling async calls in flight) runs as loop tasks. A portal that {@linkplain
- * NettyPortals#wrap wraps} a user's loop never shuts that loop down; a portal made by the {@code
- * netty} provider owns its single-thread group and shuts it down gracefully at the end.
+ * <p>Lifecycle states: NEW → RUNNING → SHUTTING_DOWN → TERMINATED. Shutdown never blocks the loop:
+ * the sequence (queued calls, then shutdown calls in order, each awaited up to the grace, then
+ * cancelling async calls in flight) runs as loop tasks. A portal that {@linkplain NettyPortals#wrap
+ * wraps} a user's loop never shuts that loop down; a portal made by the {@code netty} provider owns
+ * its single-thread group and shuts it down gracefully at the end.
  */
 final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
 
@@ -45,11 +45,15 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
 
   private final String name;
   private volatile boolean daemon;
+
   /** The thread of an owned group, set when Netty makes it; null for a wrapped loop. */
   private final AtomicReference<Thread> ownedThread;
+
   private final EventExecutor loop;
+
   /** The group to shut down at the end, or null when the loop belongs to the user. */
   private final EventExecutorGroup ownedGroup;
+
   private final Duration shutdownGrace;
   private final Set<Call<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();

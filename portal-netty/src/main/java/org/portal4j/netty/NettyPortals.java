@@ -36,9 +36,9 @@ public final class NettyPortals {
 
   /**
    * A portal that runs calls on {@code loop}, an event loop (or any single-thread {@link
-   * EventExecutor}) the caller owns. Wrapping the same executor again returns the same portal
-   * until that portal is shut down. Shutting the portal down runs its shutdown calls and stops it
-   * taking calls, but leaves {@code loop} running: it is still the caller's.
+   * EventExecutor}) the caller owns. Wrapping the same executor again returns the same portal until
+   * that portal is shut down. Shutting the portal down runs its shutdown calls and stops it taking
+   * calls, but leaves {@code loop} running: it is still the caller's.
    *
    * @param loop the Netty executor, such as {@code channel.eventLoop()}
    * @return the portal, started
@@ -86,7 +86,8 @@ public final class NettyPortals {
    */
   public static LoopPortal newLoop(PortalOptions options, Duration shutdownGrace) {
     if (shutdownGrace == null || shutdownGrace.isNegative()) {
-      throw new IllegalArgumentException("shutdownGrace must be zero or positive: " + shutdownGrace);
+      throw new IllegalArgumentException(
+          "shutdownGrace must be zero or positive: " + shutdownGrace);
     }
     String name =
         options.name() != null

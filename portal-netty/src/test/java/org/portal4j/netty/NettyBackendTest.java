@@ -45,7 +45,8 @@ class NettyBackendTest {
 
   @Test
   void nettyWinsTheLoopKindByPriority() {
-    assertEquals(Map.of(PortalKind.WORKER, "platform", PortalKind.LOOP, "netty"), Portals.backends());
+    assertEquals(
+        Map.of(PortalKind.WORKER, "platform", PortalKind.LOOP, "netty"), Portals.backends());
   }
 
   @Test
@@ -116,8 +117,10 @@ class NettyBackendTest {
       LoopPortal portal = NettyPortals.wrap(child.eventLoop());
 
       assertSame(portal, seenInHandler.get(10, TimeUnit.SECONDS).orElseThrow());
-      assertTrue(FromSync.callIn(portal, () -> child.eventLoop().inEventLoop() && child.isActive()));
-      assertSame(portal, NettyPortals.wrap(child.eventLoop()), "wrapping again gives the same portal");
+      assertTrue(
+          FromSync.callIn(portal, () -> child.eventLoop().inEventLoop() && child.isActive()));
+      assertSame(
+          portal, NettyPortals.wrap(child.eventLoop()), "wrapping again gives the same portal");
 
       client.close().sync();
       server.close().sync();
@@ -174,7 +177,8 @@ class NettyBackendTest {
   @Test
   void shutdownIsGracefulAndBoundedByTheGrace() throws Exception {
     LoopPortal loop =
-        NettyPortals.newLoop(PortalOptions.builder().name("bounded").build(), Duration.ofMillis(300));
+        NettyPortals.newLoop(
+            PortalOptions.builder().name("bounded").build(), Duration.ofMillis(300));
     Call<Object> stuck = Call.ofAsync("stuck", CompletableFuture::new);
     Call<String> queued = loop.submit(Call.of(() -> "ran"));
     loop.addShutdownCall(stuck);

@@ -4,9 +4,8 @@ import org.portal4j.PortalOptions;
 import org.portal4j.core.WorkerThreadPortal;
 
 /**
- * A worker portal whose thread is a virtual thread named after the portal. Calls run in
- * submission order, as on any worker; a blocking call parks the virtual thread and frees its
- * carrier.
+ * A worker portal whose thread is a virtual thread named after the portal. Calls run in submission
+ * order, as on any worker; a blocking call parks the virtual thread and frees its carrier.
  *
  * <p>Virtual threads are always daemon threads: {@link #isDaemon()} is true whatever the options
  * say, and a virtual worker never keeps the JVM alive.

@@ -19,8 +19,8 @@ import org.portal4j.test.CheckThreadLeaks;
 
 /**
  * With portal-virtual on the class path of a Java 17 JVM the library still works: the provider
- * (compiled for Java 21) cannot load, is skipped without a warning or stack trace, and the
- * platform backend is used.
+ * (compiled for Java 21) cannot load, is skipped without a warning or stack trace, and the platform
+ * backend is used.
  */
 @CheckThreadLeaks
 @Timeout(120)
@@ -65,7 +65,10 @@ class Java17RuntimeTest {
     List<String> lines = out.lines().toList();
     assertEquals("{WORKER=platform, LOOP=platform}", lines.get(0), out + err);
     assertTrue(lines.get(1).startsWith("WorkerThread-"), out + err);
-    assertTrue(err.lines().noneMatch(l -> l.startsWith("WARN") || l.startsWith("ERROR") || l.contains("\tat ")), err);
+    assertTrue(
+        err.lines()
+            .noneMatch(l -> l.startsWith("WARN") || l.startsWith("ERROR") || l.contains("\tat ")),
+        err);
   }
 
   private static Optional<Path> findJava17() throws IOException {

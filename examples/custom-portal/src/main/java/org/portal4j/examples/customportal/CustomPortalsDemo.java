@@ -40,19 +40,24 @@ public final class CustomPortalsDemo {
 
       // 1. A worker portal from the chosen backend: its calls run on the pool.
       try (WorkerPortal portal = Portals.newWorkerThread()) {
-        System.out.println("worker call ran on " + portal.submit(CustomPortalsDemo::threadName).result(DEADLINE));
+        System.out.println(
+            "worker call ran on " + portal.submit(CustomPortalsDemo::threadName).result(DEADLINE));
       }
-      System.out.println("callInNewThread ran on " + FromSync.callInNewThread(CustomPortalsDemo::threadName, DEADLINE));
+      System.out.println(
+          "callInNewThread ran on "
+              + FromSync.callInNewThread(CustomPortalsDemo::threadName, DEADLINE));
 
       // 2. A pool thread needs the main thread: it calls in through main's portal and waits,
       //    while main pumps that portal.
       UserThreadPortal mainPortal = UserThreadPortal.forCurrentThread("main-portal");
       Future<String> asker =
-          pool.submit(() -> FromSync.callIn(mainPortal, () -> "answered on " + threadName(), DEADLINE));
+          pool.submit(
+              () -> FromSync.callIn(mainPortal, () -> "answered on " + threadName(), DEADLINE));
       if (!mainPortal.runNext(DEADLINE)) {
         throw new IllegalStateException("The pool thread never called in");
       }
-      System.out.println("a pool thread asked main and got: " + asker.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+      System.out.println(
+          "a pool thread asked main and got: " + asker.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
     } finally {
       ExecutorServicePortalProvider.reset();
       pool.shutdown();

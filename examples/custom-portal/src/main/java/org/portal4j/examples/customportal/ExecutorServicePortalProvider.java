@@ -17,9 +17,9 @@ import org.portal4j.spi.PortalProvider;
  *
  * <p>Registered with {@code @AutoService(PortalProvider.class)}, so {@link java.util.ServiceLoader}
  * finds it. Its priority is -1, below the built-in {@code platform} backend (0): it needs an
- * executor that the runtime cannot make, so it is never chosen by accident, only by name:
- * {@code -Dportal4j.worker=executor}. (A backend that needs no setup would use a priority above
- * 100 to win over {@code virtual} by just being on the class path.)
+ * executor that the runtime cannot make, so it is never chosen by accident, only by name: {@code
+ * -Dportal4j.worker=executor}. (A backend that needs no setup would use a priority above 100 to win
+ * over {@code virtual} by just being on the class path.)
  *
  * <pre>{@code
  * ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -39,8 +39,8 @@ public final class ExecutorServicePortalProvider implements PortalProvider {
   public ExecutorServicePortalProvider() {}
 
   /**
-   * Sets the executor that worker portals made from now on run their calls on. Portals made
-   * before keep theirs.
+   * Sets the executor that worker portals made from now on run their calls on. Portals made before
+   * keep theirs.
    *
    * @param executor your executor; this backend never shuts it down
    */
@@ -82,7 +82,9 @@ public final class ExecutorServicePortalProvider implements PortalProvider {
     ExecutorService executor = EXECUTOR.get();
     if (executor == null) {
       throw new IllegalStateException(
-          "The '" + NAME + "' worker backend has no executor: call"
+          "The '"
+              + NAME
+              + "' worker backend has no executor: call"
               + " ExecutorServicePortalProvider.use(yourExecutor) before the first worker");
     }
     return new ExecutorServiceWorkerPortal(executor, options);

@@ -24,17 +24,18 @@ import org.slf4j.LoggerFactory;
  *       rejects the task (it was shut down, or its queue is full), the call is cancelled (waiters
  *       get a {@link org.portal4j.CallCancelledException}) and the rejection is logged at WARN.
  *   <li>Order: {@link WorkerPortal} promises one call at a time, in submission order. That holds
- *       only over a single-thread executor ({@link java.util.concurrent.Executors#newSingleThreadExecutor()});
- *       over a pool, calls run concurrently, in whatever order the pool picks them.
+ *       only over a single-thread executor ({@link
+ *       java.util.concurrent.Executors#newSingleThreadExecutor()}); over a pool, calls run
+ *       concurrently, in whatever order the pool picks them.
  *   <li>Lifecycle: {@link #shutdown()} stops this portal taking calls; calls it already handed to
  *       the executor still run. {@link #awaitTermination} waits for those calls, never for the
  *       executor, which stays yours to shut down (after this portal, or its calls are rejected).
  *   <li>It is not a {@link org.portal4j.spi.ThreadBoundPortal}: it cannot know which threads the
- *       executor has. So a call running on a single-thread executor that waits for another call
- *       of the same executor blocks forever instead of failing fast. Don't.
+ *       executor has. So a call running on a single-thread executor that waits for another call of
+ *       the same executor blocks forever instead of failing fast. Don't.
  *   <li>Cancellation and timeouts interrupt the executor thread running the call, as {@code
- *       Future.cancel(true)} does; the call clears the interrupt before the thread goes back to
- *       the pool.
+ *       Future.cancel(true)} does; the call clears the interrupt before the thread goes back to the
+ *       pool.
  *   <li>{@link #isDaemon()} is false: the portal has no thread of its own, and whether the
  *       executor's threads keep the JVM alive is up to the executor's thread factory.
  * </ul>
@@ -68,8 +69,8 @@ public final class ExecutorServiceWorkerPortal implements WorkerPortal {
    * A portal over {@code executor}.
    *
    * @param executor where calls run; it stays the caller's: this portal never shuts it down
-   * @param options the name ({@code ExecutorWorker-N} when null) and run-once; {@code daemon}
-   *     does not apply
+   * @param options the name ({@code ExecutorWorker-N} when null) and run-once; {@code daemon} does
+   *     not apply
    */
   public ExecutorServiceWorkerPortal(ExecutorService executor, PortalOptions options) {
     if (executor == null) {
@@ -95,7 +96,8 @@ public final class ExecutorServiceWorkerPortal implements WorkerPortal {
         throw new IllegalStateException(name + " runs one call only, and already has it");
       }
       if (state == State.SHUTTING_DOWN || state == State.TERMINATED) {
-        throw new RejectedExecutionException("Cannot submit " + call + " to " + name + ": it has been shut down");
+        throw new RejectedExecutionException(
+            "Cannot submit " + call + " to " + name + ": it has been shut down");
       }
       call.setRunner(this); // throws if the call was submitted elsewhere; nothing changed yet
       submitted = true;

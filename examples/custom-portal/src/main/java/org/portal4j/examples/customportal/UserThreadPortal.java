@@ -8,18 +8,18 @@ import org.portal4j.spi.ThreadBoundPortal;
 
 /**
  * A portal whose calls run on a thread of yours (a UI thread, a game loop, a thread that owns a
- * non-thread-safe resource) whenever that thread asks for them with {@link #runPending()} or
- * {@link #runNext(Duration)}. Any thread may submit; use it with {@code FromSync.callIn(portal,
- * ...)} to run something on your thread and wait for the result.
+ * non-thread-safe resource) whenever that thread asks for them with {@link #runPending()} or {@link
+ * #runNext(Duration)}. Any thread may submit; use it with {@code FromSync.callIn(portal, ...)} to
+ * run something on your thread and wait for the result.
  *
- * <p>Guarantees: {@link #submit} sets the runner and queues the call, and never throws after
- * that (the queue is unbounded); each call's {@link Call#run()} happens once, on the owner
- * thread, in submission order. Calls wait in the queue until the owner runs them: if the owner
- * stops pumping, they wait forever (their timeouts still cancel them).
+ * <p>Guarantees: {@link #submit} sets the runner and queues the call, and never throws after that
+ * (the queue is unbounded); each call's {@link Call#run()} happens once, on the owner thread, in
+ * submission order. Calls wait in the queue until the owner runs them: if the owner stops pumping,
+ * they wait forever (their timeouts still cancel them).
  *
  * <p>It is a {@link ThreadBoundPortal}: waiting on the owner thread for one of its calls that has
- * not started could never end (only the waiting thread could run it), so {@code FromSync.callIn}
- * on the owner fails fast with an {@link IllegalStateException} instead of hanging.
+ * not started could never end (only the waiting thread could run it), so {@code FromSync.callIn} on
+ * the owner fails fast with an {@link IllegalStateException} instead of hanging.
  */
 public final class UserThreadPortal implements ThreadBoundPortal {
 
@@ -62,8 +62,8 @@ public final class UserThreadPortal implements ThreadBoundPortal {
   }
 
   /**
-   * Runs the calls queued at this moment, in submission order (calls they submit wait for the
-   * next time).
+   * Runs the calls queued at this moment, in submission order (calls they submit wait for the next
+   * time).
    *
    * @return how many calls ran
    * @throws IllegalStateException if the current thread is not the owner
@@ -98,7 +98,12 @@ public final class UserThreadPortal implements ThreadBoundPortal {
   private void requireOwner() {
     if (Thread.currentThread() != owner) {
       throw new IllegalStateException(
-          "Only " + owner.getName() + " runs the calls of " + name + ", not " + Thread.currentThread().getName());
+          "Only "
+              + owner.getName()
+              + " runs the calls of "
+              + name
+              + ", not "
+              + Thread.currentThread().getName());
     }
   }
 

@@ -29,6 +29,9 @@ class CustomPortalsDemoTest {
     assertTrue(out.contains("worker backend: executor"), out);
     assertTrue(out.contains("worker call ran on app-pool-"), out);
     assertTrue(out.contains("callInNewThread ran on app-pool-"), out);
-    assertTrue(out.contains("a pool thread asked main and got: answered on " + Thread.currentThread().getName()), out);
+    assertTrue(
+        out.contains(
+            "a pool thread asked main and got: answered on " + Thread.currentThread().getName()),
+        out);
   }
 }

@@ -36,7 +36,9 @@ class ExecutorServicePortalProviderTest {
   @BeforeEach
   void useAnApplicationPool() {
     AtomicInteger count = new AtomicInteger();
-    pool = Executors.newFixedThreadPool(2, task -> new Thread(task, "app-pool-" + count.incrementAndGet()));
+    pool =
+        Executors.newFixedThreadPool(
+            2, task -> new Thread(task, "app-pool-" + count.incrementAndGet()));
     ExecutorServicePortalProvider.use(pool);
   }
 
@@ -79,10 +81,14 @@ class ExecutorServicePortalProviderTest {
   void aCallOnThePoolCanSendWorkBackToTheWaitingThread() {
     String waiting = Thread.currentThread().getName();
 
-    String ranOn = FromSync.callInNewThread(() ->
-        Waiters.current().orElseThrow()
-            .submit(Call.of(() -> Thread.currentThread().getName()))
-            .result(DEADLINE), DEADLINE);
+    String ranOn =
+        FromSync.callInNewThread(
+            () ->
+                Waiters.current()
+                    .orElseThrow()
+                    .submit(Call.of(() -> Thread.currentThread().getName()))
+                    .result(DEADLINE),
+            DEADLINE);
 
     assertEquals(waiting, ranOn);
   }

@@ -38,7 +38,8 @@ class ExecutorServiceWorkerPortalTest {
   private final List<ExecutorService> executors = new ArrayList<>();
 
   private ExecutorService singleThreadExecutor(String threadName) {
-    ExecutorService executor = Executors.newSingleThreadExecutor(task -> new Thread(task, threadName));
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(task -> new Thread(task, threadName));
     executors.add(executor);
     return executor;
   }
@@ -54,9 +55,11 @@ class ExecutorServiceWorkerPortalTest {
   @Test
   void callsRunOnTheExecutorsThread() throws Exception {
     WorkerPortal portal =
-        new ExecutorServiceWorkerPortal(singleThreadExecutor("app-single"), PortalOptions.defaults());
+        new ExecutorServiceWorkerPortal(
+            singleThreadExecutor("app-single"), PortalOptions.defaults());
 
-    assertEquals("app-single", portal.submit(() -> Thread.currentThread().getName()).result(DEADLINE));
+    assertEquals(
+        "app-single", portal.submit(() -> Thread.currentThread().getName()).result(DEADLINE));
     assertTrue(portal.isRunning());
     portal.close();
     assertTrue(portal.awaitTermination(DEADLINE));
@@ -65,7 +68,8 @@ class ExecutorServiceWorkerPortalTest {
   @Test
   void overASingleThreadExecutorCallsRunOneAtATimeInSubmissionOrder() throws Exception {
     WorkerPortal portal =
-        new ExecutorServiceWorkerPortal(singleThreadExecutor("app-single"), PortalOptions.defaults());
+        new ExecutorServiceWorkerPortal(
+            singleThreadExecutor("app-single"), PortalOptions.defaults());
     List<Integer> order = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger running = new AtomicInteger();
     AtomicInteger mostAtOnce = new AtomicInteger();
@@ -73,12 +77,15 @@ class ExecutorServiceWorkerPortalTest {
     List<Call<Integer>> calls = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       int index = i;
-      calls.add(portal.submit(Call.of(() -> {
-        mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-        order.add(index);
-        running.decrementAndGet();
-        return index;
-      })));
+      calls.add(
+          portal.submit(
+              Call.of(
+                  () -> {
+                    mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    order.add(index);
+                    running.decrementAndGet();
+                    return index;
+                  })));
     }
     for (Call<Integer> call : calls) {
       call.result(DEADLINE);
@@ -93,12 +100,16 @@ class ExecutorServiceWorkerPortalTest {
   @Test
   void shutdownRejectsNewCallsButCallsAlreadySubmittedStillRun() throws Exception {
     WorkerPortal portal =
-        new ExecutorServiceWorkerPortal(singleThreadExecutor("app-single"), PortalOptions.defaults());
+        new ExecutorServiceWorkerPortal(
+            singleThreadExecutor("app-single"), PortalOptions.defaults());
     CountDownLatch release = new CountDownLatch(1);
-    Call<String> first = portal.submit(Call.of(() -> {
-      release.await();
-      return "first";
-    }));
+    Call<String> first =
+        portal.submit(
+            Call.of(
+                () -> {
+                  release.await();
+                  return "first";
+                }));
     Call<String> second = portal.submit(Call.of(() -> "second"));
 
     portal.shutdown();
@@ -140,7 +151,8 @@ class ExecutorServiceWorkerPortalTest {
     assertTrue(call.isCancelled());
     assertThrows(CallCancelledException.class, call::result);
     portal.shutdown();
-    assertTrue(portal.awaitTermination(Duration.ZERO), "a rejected call leaves nothing to wait for");
+    assertTrue(
+        portal.awaitTermination(Duration.ZERO), "a rejected call leaves nothing to wait for");
   }
 
   @Test
@@ -158,15 +170,21 @@ class ExecutorServiceWorkerPortalTest {
   @Test
   void aTimeoutInterruptsTheCallAndThePoolThreadServesTheNextCallUninterrupted() throws Exception {
     WorkerPortal portal =
-        new ExecutorServiceWorkerPortal(singleThreadExecutor("app-single"), PortalOptions.defaults());
+        new ExecutorServiceWorkerPortal(
+            singleThreadExecutor("app-single"), PortalOptions.defaults());
     CountDownLatch never = new CountDownLatch(1);
 
     assertThrows(
         CallTimeoutException.class,
-        () -> FromSync.callIn(portal, Call.of(() -> {
-          never.await();
-          return "unreachable";
-        }), Duration.ofMillis(200)));
+        () ->
+            FromSync.callIn(
+                portal,
+                Call.of(
+                    () -> {
+                      never.await();
+                      return "unreachable";
+                    }),
+                Duration.ofMillis(200)));
 
     assertFalse(portal.submit(() -> Thread.currentThread().isInterrupted()).result(DEADLINE));
     portal.shutdown();

@@ -27,13 +27,16 @@ class UserThreadPortalTest {
   /** Runs {@code fn} on a new thread named "asker"; the future completes with its outcome. */
   private static <T> CompletableFuture<T> onAnotherThread(Callable<T> fn, List<Thread> started) {
     CompletableFuture<T> outcome = new CompletableFuture<>();
-    Thread asker = new Thread(() -> {
-      try {
-        outcome.complete(fn.call());
-      } catch (Throwable t) {
-        outcome.completeExceptionally(t);
-      }
-    }, "asker");
+    Thread asker =
+        new Thread(
+            () -> {
+              try {
+                outcome.complete(fn.call());
+              } catch (Throwable t) {
+                outcome.completeExceptionally(t);
+              }
+            },
+            "asker");
     started.add(asker);
     asker.start();
     return outcome;
@@ -44,7 +47,9 @@ class UserThreadPortalTest {
     UserThreadPortal portal = UserThreadPortal.forCurrentThread("test-owner");
     List<Thread> threads = new ArrayList<>();
     CompletableFuture<String> answer =
-        onAnotherThread(() -> FromSync.callIn(portal, () -> Thread.currentThread().getName(), DEADLINE), threads);
+        onAnotherThread(
+            () -> FromSync.callIn(portal, () -> Thread.currentThread().getName(), DEADLINE),
+            threads);
 
     assertTrue(portal.runNext(DEADLINE), "the asker's call arrived and ran");
 
@@ -56,13 +61,18 @@ class UserThreadPortalTest {
   void waitForCallInRunsTheDoneCallbacksOnTheWaitingThread() throws Exception {
     UserThreadPortal portal = UserThreadPortal.forCurrentThread("test-owner");
     AtomicReference<String> callbackThread = new AtomicReference<>();
-    Call<Void> doneCallback = Call.of(() -> {
-      callbackThread.set(Thread.currentThread().getName());
-      return null;
-    });
+    Call<Void> doneCallback =
+        Call.of(
+            () -> {
+              callbackThread.set(Thread.currentThread().getName());
+              return null;
+            });
     List<Thread> threads = new ArrayList<>();
     CompletableFuture<Integer> answer =
-        onAnotherThread(() -> FromSync.waitForCallIn(portal, Call.of(() -> 42), DEADLINE, List.of(doneCallback)), threads);
+        onAnotherThread(
+            () ->
+                FromSync.waitForCallIn(portal, Call.of(() -> 42), DEADLINE, List.of(doneCallback)),
+            threads);
 
     assertTrue(portal.runNext(DEADLINE));
 
