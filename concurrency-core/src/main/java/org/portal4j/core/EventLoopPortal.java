@@ -40,13 +40,6 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
   private static final Runnable STOP = () -> {};
   private static final Runnable WAKE = () -> {};
 
-  private enum State {
-    NEW,
-    RUNNING,
-    SHUTTING_DOWN,
-    TERMINATED
-  }
-
   private final String name;
   private final boolean daemon;
   private final Duration shutdownGrace;
@@ -56,8 +49,8 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final ReentrantLock lock = new ReentrantLock();
 
-  // guarded by lock
-  private State state = State.NEW;
+  // written under lock; read anywhere
+  private volatile PortalState state = PortalState.NEW;
   private List<Call<?>> shutdownCalls = new ArrayList<>();
   private volatile Thread thread;
 
@@ -106,7 +99,7 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
     }
     lock.lock();
     try {
-      if (state == State.SHUTTING_DOWN || state == State.TERMINATED) {
+      if (state.isShutdown()) {
         throw new RejectedExecutionException(
             "Cannot submit " + call + " to " + name + ": it has been shut down");
       }
@@ -126,7 +119,7 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
     }
     lock.lock();
     try {
-      if (state == State.TERMINATED) {
+      if (state == PortalState.TERMINATED) {
         throw new RejectedExecutionException(
             "Cannot run " + task + " on " + name + ": it has terminated");
       }
@@ -144,7 +137,7 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
     }
     lock.lock();
     try {
-      if (state == State.SHUTTING_DOWN || state == State.TERMINATED) {
+      if (state.isShutdown()) {
         throw new RejectedExecutionException(
             "Cannot add shutdown call " + call + " to " + name + ": it is already shutting down");
       }
@@ -161,7 +154,7 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
   public void start() {
     lock.lock();
     try {
-      if (state == State.SHUTTING_DOWN || state == State.TERMINATED) {
+      if (state.isShutdown()) {
         if (ready.isCompletedExceptionally()) {
           throw startFailure();
         }
@@ -207,17 +200,17 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
   }
 
   private void startLocked() {
-    if (state != State.NEW) {
+    if (state != PortalState.NEW) {
       return;
     }
     Thread t = new Thread(this::loop, name);
     t.setDaemon(daemon);
     thread = t;
-    state = State.RUNNING;
+    state = PortalState.RUNNING;
     try {
       t.start();
     } catch (Throwable e) {
-      state = State.TERMINATED;
+      state = PortalState.TERMINATED;
       ready.completeExceptionally(e);
       terminated.countDown();
       throw e;
@@ -228,16 +221,16 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
   public void shutdown() {
     lock.lock();
     try {
-      if (state == State.NEW && !shutdownCalls.isEmpty()) {
+      if (state == PortalState.NEW && !shutdownCalls.isEmpty()) {
         startLocked(); // shutdown calls were promised to run
       }
-      if (state == State.NEW) {
-        state = State.TERMINATED;
+      if (state == PortalState.NEW) {
+        state = PortalState.TERMINATED;
         shutdownCalls = List.of();
         ready.complete(null);
         terminated.countDown();
-      } else if (state == State.RUNNING) {
-        state = State.SHUTTING_DOWN;
+      } else if (state == PortalState.RUNNING) {
+        state = PortalState.SHUTTING_DOWN;
         tasks.add(STOP);
       }
     } finally {
@@ -260,22 +253,12 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
 
   @Override
   public boolean isShutdown() {
-    lock.lock();
-    try {
-      return state == State.SHUTTING_DOWN || state == State.TERMINATED;
-    } finally {
-      lock.unlock();
-    }
+    return state.isShutdown();
   }
 
   @Override
   public boolean isRunning() {
-    lock.lock();
-    try {
-      return state == State.RUNNING || state == State.SHUTTING_DOWN;
-    } finally {
-      lock.unlock();
-    }
+    return state.isRunning();
   }
 
   // ---------------------------------------------------------------- the loop
@@ -303,7 +286,7 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
       }
       lock.lock();
       try {
-        state = State.TERMINATED;
+        state = PortalState.TERMINATED;
       } finally {
         lock.unlock();
       }
@@ -319,7 +302,7 @@ public class EventLoopPortal implements LoopPortal, ThreadBoundPortal {
   private void failStart(Throwable failure) {
     lock.lock();
     try {
-      state = State.TERMINATED;
+      state = PortalState.TERMINATED;
       shutdownCalls = List.of();
     } finally {
       lock.unlock();

@@ -29,13 +29,6 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
   private static final AtomicInteger GENERATED_NAMES = new AtomicInteger();
   private static final Object STOP = new Object();
 
-  private enum State {
-    NEW,
-    RUNNING,
-    SHUTTING_DOWN,
-    TERMINATED
-  }
-
   private final String name;
   private final boolean daemon;
   private final boolean runOnce;
@@ -44,8 +37,8 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final ReentrantLock lock = new ReentrantLock();
 
-  // guarded by lock
-  private State state = State.NEW;
+  // written under lock; read anywhere
+  private volatile PortalState state = PortalState.NEW;
   private boolean submitted;
   private volatile Thread thread;
 
@@ -95,7 +88,7 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
         throw new IllegalStateException(
             "Worker configured to only run once. A call has already been submitted.");
       }
-      if (state == State.SHUTTING_DOWN || state == State.TERMINATED) {
+      if (state.isShutdown()) {
         throw new RejectedExecutionException(
             "Cannot submit " + call + " to " + name + ": it has been shut down");
       }
@@ -116,7 +109,7 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
   public void start() {
     lock.lock();
     try {
-      if (state == State.SHUTTING_DOWN || state == State.TERMINATED) {
+      if (state.isShutdown()) {
         throw new RejectedExecutionException("Cannot start " + name + ": it has been shut down");
       }
       startLocked();
@@ -126,10 +119,10 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
   }
 
   private void startLocked() {
-    if (state == State.NEW) {
+    if (state == PortalState.NEW) {
       Thread t = threadFactory.apply(this::loop, name);
       thread = t;
-      state = State.RUNNING;
+      state = PortalState.RUNNING;
       t.start();
     }
   }
@@ -145,11 +138,11 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
   }
 
   private void shutdownLocked() {
-    if (state == State.NEW) {
-      state = State.TERMINATED;
+    if (state == PortalState.NEW) {
+      state = PortalState.TERMINATED;
       terminated.countDown();
-    } else if (state == State.RUNNING) {
-      state = State.SHUTTING_DOWN;
+    } else if (state == PortalState.RUNNING) {
+      state = PortalState.SHUTTING_DOWN;
       queue.add(STOP);
     }
   }
@@ -176,7 +169,7 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
     } finally {
       lock.lock();
       try {
-        state = State.TERMINATED;
+        state = PortalState.TERMINATED;
       } finally {
         lock.unlock();
       }
@@ -199,22 +192,12 @@ public class WorkerThreadPortal implements WorkerPortal, ThreadBoundPortal {
 
   @Override
   public boolean isRunning() {
-    lock.lock();
-    try {
-      return state == State.RUNNING || state == State.SHUTTING_DOWN;
-    } finally {
-      lock.unlock();
-    }
+    return state.isRunning();
   }
 
   @Override
   public boolean isShutdown() {
-    lock.lock();
-    try {
-      return state == State.SHUTTING_DOWN || state == State.TERMINATED;
-    } finally {
-      lock.unlock();
-    }
+    return state.isShutdown();
   }
 
   @Override

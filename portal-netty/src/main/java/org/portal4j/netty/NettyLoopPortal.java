@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.portal4j.Call;
 import org.portal4j.LoopPortal;
 import org.portal4j.core.CurrentLoop;
+import org.portal4j.core.PortalState;
 import org.portal4j.spi.ThreadBoundPortal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +37,6 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
 
   private static final Logger log = LoggerFactory.getLogger(NettyLoopPortal.class);
 
-  private enum State {
-    NEW,
-    RUNNING,
-    SHUTTING_DOWN,
-    TERMINATED
-  }
-
   private final String name;
   private volatile boolean daemon;
 
@@ -60,8 +54,8 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final ReentrantLock lock = new ReentrantLock();
 
-  // guarded by lock
-  private State state = State.NEW;
+  // written under lock; read anywhere
+  private volatile PortalState state = PortalState.NEW;
   private List<Call<?>> shutdownCalls = new ArrayList<>();
 
   NettyLoopPortal(
@@ -93,7 +87,7 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
     }
     lock.lock();
     try {
-      if (state == State.SHUTTING_DOWN || state == State.TERMINATED) {
+      if (state.isShutdown()) {
         throw new RejectedExecutionException(
             "Cannot submit " + call + " to " + name + ": it has been shut down");
       }
@@ -113,7 +107,7 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
     }
     lock.lock();
     try {
-      if (state == State.TERMINATED) {
+      if (state == PortalState.TERMINATED) {
         throw new RejectedExecutionException(
             "Cannot run " + task + " on " + name + ": it has terminated");
       }
@@ -131,7 +125,7 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
     }
     lock.lock();
     try {
-      if (state == State.SHUTTING_DOWN || state == State.TERMINATED) {
+      if (state.isShutdown()) {
         throw new RejectedExecutionException(
             "Cannot add shutdown call " + call + " to " + name + ": it is already shutting down");
       }
@@ -160,7 +154,7 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
   public void start() {
     lock.lock();
     try {
-      if (state == State.SHUTTING_DOWN || state == State.TERMINATED) {
+      if (state.isShutdown()) {
         throw new RejectedExecutionException("Cannot start " + name + ": it has been shut down");
       }
       startLocked();
@@ -174,10 +168,10 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
 
   /** Binds the loop thread to this portal as its first task. Caller holds the lock. */
   private void startLocked() {
-    if (state != State.NEW) {
+    if (state != PortalState.NEW) {
       return;
     }
-    state = State.RUNNING;
+    state = PortalState.RUNNING;
     try {
       loop.execute(
           () -> {
@@ -186,7 +180,7 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
             ready.complete(null);
           });
     } catch (RuntimeException | Error e) {
-      state = State.TERMINATED;
+      state = PortalState.TERMINATED;
       ready.completeExceptionally(e);
       terminated.countDown();
       throw e;
@@ -197,17 +191,17 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
   public void shutdown() {
     lock.lock();
     try {
-      if (state == State.NEW && shutdownCalls.isEmpty()) {
-        state = State.TERMINATED;
+      if (state == PortalState.NEW && shutdownCalls.isEmpty()) {
+        state = PortalState.TERMINATED;
         ready.complete(null);
         releaseLoop();
         return;
       }
-      if (state == State.TERMINATED || state == State.SHUTTING_DOWN) {
+      if (state == PortalState.TERMINATED || state == PortalState.SHUTTING_DOWN) {
         return;
       }
       startLocked();
-      state = State.SHUTTING_DOWN;
+      state = PortalState.SHUTTING_DOWN;
       loop.execute(this::runShutdownCalls); // behind every call already queued
     } finally {
       lock.unlock();
@@ -263,7 +257,7 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
     }
     lock.lock();
     try {
-      state = State.TERMINATED;
+      state = PortalState.TERMINATED;
     } finally {
       lock.unlock();
     }
@@ -298,22 +292,12 @@ final class NettyLoopPortal implements LoopPortal, ThreadBoundPortal {
 
   @Override
   public boolean isShutdown() {
-    lock.lock();
-    try {
-      return state == State.SHUTTING_DOWN || state == State.TERMINATED;
-    } finally {
-      lock.unlock();
-    }
+    return state.isShutdown();
   }
 
   @Override
   public boolean isRunning() {
-    lock.lock();
-    try {
-      return state == State.RUNNING || state == State.SHUTTING_DOWN;
-    } finally {
-      lock.unlock();
-    }
+    return state.isRunning();
   }
 
   // ---------------------------------------------------------------- identity
