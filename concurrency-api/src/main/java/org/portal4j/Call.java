@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.portal4j.internal.RuntimeBinding;
 
 /**
  * A captured function call: the function, the caller's context ({@link ContextKey} values and the
@@ -234,6 +235,22 @@ public interface Call<T> {
    * @return true if this invocation cancelled the call, false if it was already done
    */
   boolean cancel();
+
+  /**
+   * Cancels the call like {@link #cancel()}, giving the reason: {@code cause} becomes the cause of
+   * the {@link CallCancelledException} that {@link #result()} throws. Portals use it to say why a
+   * call they took will never run (a loop that failed to start, the JVM exiting).
+   *
+   * @param cause why the call is cancelled
+   * @return true if this invocation cancelled the call, false if it was already done
+   * @throws NullPointerException if {@code cause} is null
+   */
+  default boolean cancel(Throwable cause) {
+    if (cause == null) {
+      throw new NullPointerException("cause");
+    }
+    return cancel();
+  }
 
   /**
    * Whether the call ended cancelled (timed-out calls included).

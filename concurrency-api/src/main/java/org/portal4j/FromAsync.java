@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.portal4j.internal.RuntimeBinding;
 
 /**
  * Entry points for non-blocking callers (code on an event loop, or in a stage's continuation): the
@@ -37,7 +39,7 @@ public final class FromAsync {
    */
   public static <T> CompletableFuture<T> waitForCallInNewThread(
       Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return RuntimeBinding.runtime().waitForCallAsync(newThread(), call, timeout, doneCallbacks);
+    return RuntimeBinding.runtime().waitForCallAsync(NEW_THREAD, call, timeout, doneCallbacks);
   }
 
   /**
@@ -160,7 +162,7 @@ public final class FromAsync {
    * @return the same call, submitted
    */
   public static <T> Call<T> callSoonInNewThread(Call<T> call, Duration timeout) {
-    return RuntimeBinding.runtime().callSoon(newThread(), call, timeout);
+    return RuntimeBinding.runtime().callSoon(NEW_THREAD, call, timeout);
   }
 
   /**
@@ -209,8 +211,7 @@ public final class FromAsync {
    */
   public static <T> CompletableFuture<T> waitForCallInLoopThread(
       Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return RuntimeBinding.runtime()
-        .waitForCallAsync(RuntimeBinding.runtime().globalLoop(), call, timeout, doneCallbacks);
+    return RuntimeBinding.runtime().waitForCallAsync(GLOBAL_LOOP, call, timeout, doneCallbacks);
   }
 
   /**
@@ -333,7 +334,7 @@ public final class FromAsync {
    * @return the same call, submitted
    */
   public static <T> Call<T> callSoonInLoopThread(Call<T> call, Duration timeout) {
-    return RuntimeBinding.runtime().callSoon(RuntimeBinding.runtime().globalLoop(), call, timeout);
+    return RuntimeBinding.runtime().callSoon(GLOBAL_LOOP, call, timeout);
   }
 
   /**
@@ -383,7 +384,10 @@ public final class FromAsync {
    */
   public static <T> CompletableFuture<T> waitForCallIn(
       Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return RuntimeBinding.runtime().waitForCallAsync(portal, call, timeout, doneCallbacks);
+    if (portal == null) {
+      throw new NullPointerException("portal");
+    }
+    return RuntimeBinding.runtime().waitForCallAsync(() -> portal, call, timeout, doneCallbacks);
   }
 
   /**
@@ -509,7 +513,12 @@ public final class FromAsync {
     return waitForCallIn(portal, Call.<T>of(fn), null, List.of());
   }
 
-  private static Portal newThread() {
-    return RuntimeBinding.runtime().newThreadPortal();
-  }
+  /**
+   * A run-once worker per call. Nobody blocks for it (an async caller only holds a future), so it
+   * keeps the JVM alive until its call ran.
+   */
+  private static final Supplier<Portal> NEW_THREAD =
+      () -> RuntimeBinding.runtime().newThreadPortal(false);
+
+  private static final Supplier<Portal> GLOBAL_LOOP = () -> RuntimeBinding.runtime().globalLoop();
 }

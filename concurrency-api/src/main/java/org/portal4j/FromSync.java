@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.portal4j.internal.RuntimeBinding;
 
 /**
  * Entry points for blocking callers: run a call somewhere else and wait for it on this thread.
@@ -39,7 +41,7 @@ public final class FromSync {
    */
   public static <T> T waitForCallInNewThread(
       Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return RuntimeBinding.runtime().waitForCall(newThread(), call, timeout, doneCallbacks);
+    return RuntimeBinding.runtime().waitForCall(NEW_THREAD, call, timeout, doneCallbacks);
   }
 
   /**
@@ -160,7 +162,7 @@ public final class FromSync {
    * @return the same call, submitted
    */
   public static <T> Call<T> callSoonInNewThread(Call<T> call, Duration timeout) {
-    return RuntimeBinding.runtime().callSoon(newThread(), call, timeout);
+    return RuntimeBinding.runtime().callSoon(NEW_THREAD_SOON, call, timeout);
   }
 
   /**
@@ -209,8 +211,7 @@ public final class FromSync {
    */
   public static <T> T waitForCallInLoopThread(
       Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return RuntimeBinding.runtime()
-        .waitForCall(RuntimeBinding.runtime().globalLoop(), call, timeout, doneCallbacks);
+    return RuntimeBinding.runtime().waitForCall(GLOBAL_LOOP, call, timeout, doneCallbacks);
   }
 
   /**
@@ -331,7 +332,7 @@ public final class FromSync {
    * @return the same call, submitted
    */
   public static <T> Call<T> callSoonInLoopThread(Call<T> call, Duration timeout) {
-    return RuntimeBinding.runtime().callSoon(RuntimeBinding.runtime().globalLoop(), call, timeout);
+    return RuntimeBinding.runtime().callSoon(GLOBAL_LOOP, call, timeout);
   }
 
   /**
@@ -381,7 +382,10 @@ public final class FromSync {
    */
   public static <T> T waitForCallIn(
       Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return RuntimeBinding.runtime().waitForCall(portal, call, timeout, doneCallbacks);
+    if (portal == null) {
+      throw new NullPointerException("portal");
+    }
+    return RuntimeBinding.runtime().waitForCall(() -> portal, call, timeout, doneCallbacks);
   }
 
   /**
@@ -504,7 +508,13 @@ public final class FromSync {
     return waitForCallIn(portal, Call.<T>of(fn), null, List.of());
   }
 
-  private static Portal newThread() {
-    return RuntimeBinding.runtime().newThreadPortal();
-  }
+  /** A run-once worker per call that the caller waits for. */
+  private static final Supplier<Portal> NEW_THREAD =
+      () -> RuntimeBinding.runtime().newThreadPortal(true);
+
+  /** A run-once worker per call that nobody waits for: it keeps the JVM alive until it ran. */
+  private static final Supplier<Portal> NEW_THREAD_SOON =
+      () -> RuntimeBinding.runtime().newThreadPortal(false);
+
+  private static final Supplier<Portal> GLOBAL_LOOP = () -> RuntimeBinding.runtime().globalLoop();
 }

@@ -3,6 +3,7 @@ package org.portal4j;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.portal4j.internal.RuntimeBinding;
 import org.portal4j.spi.PortalKind;
 
 /**

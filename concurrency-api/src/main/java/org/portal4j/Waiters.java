@@ -2,6 +2,7 @@ package org.portal4j;
 
 import java.util.List;
 import java.util.Optional;
+import org.portal4j.internal.RuntimeBinding;
 
 /** Makes and finds {@link Waiter}s. */
 public final class Waiters {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.portal4j.AsyncWaiter;
 import org.portal4j.Call;
 import org.portal4j.LoopPortal;
@@ -55,8 +56,13 @@ public interface ConcurrencyRuntime {
   /** Backs {@link org.portal4j.Portals#currentLoop()}. */
   Optional<LoopPortal> currentLoop();
 
-  /** A run-once worker of the chosen worker backend, for the new-thread methods of FromSync. */
-  Portal newThreadPortal();
+  /**
+   * A run-once worker of the chosen worker backend, for the new-thread methods of FromSync and
+   * FromAsync.
+   *
+   * @param waited whether a caller waits for its call (then it need not keep the JVM alive)
+   */
+  Portal newThreadPortal(boolean waited);
 
   /** Backs {@link org.portal4j.Portals#backends()}. */
   Map<PortalKind, String> backends();
@@ -73,14 +79,27 @@ public interface ConcurrencyRuntime {
   /** Backs {@link org.portal4j.Waiters#of}. */
   Optional<Waiter<?>> waiterOf(Call<?> call);
 
-  /** Backs {@link org.portal4j.FromSync#waitForCallIn}; {@code timeout} may be null. */
+  /**
+   * Backs {@link org.portal4j.FromSync#waitForCallIn}; {@code timeout} may be null. The target is
+   * resolved after the arguments are checked; if it throws, the call ends cancelled with that
+   * failure as cause, which then reaches the caller.
+   */
   <T> T waitForCall(
-      Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks);
+      Supplier<? extends Portal> target,
+      Call<T> call,
+      Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks);
 
-  /** Backs {@link org.portal4j.FromAsync#waitForCallIn}; {@code timeout} may be null. */
+  /** Backs {@link org.portal4j.FromAsync#waitForCallIn}, as {@link #waitForCall} does. */
   <T> CompletableFuture<T> waitForCallAsync(
-      Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks);
+      Supplier<? extends Portal> target,
+      Call<T> call,
+      Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks);
+
+  /** The runtime's services to the portals of {@link org.portal4j.spi.support}. */
+  PortalSupport portalSupport();
 
   /** Backs {@link org.portal4j.FromSync#callSoonInNewThread}; {@code timeout} may be null. */
-  <T> Call<T> callSoon(Portal portal, Call<T> call, Duration timeout);
+  <T> Call<T> callSoon(Supplier<? extends Portal> target, Call<T> call, Duration timeout);
 }

@@ -1,5 +1,6 @@
 package org.portal4j.spi;
 
+import java.util.Optional;
 import java.util.Set;
 import org.portal4j.LoopPortal;
 import org.portal4j.PortalOptions;
@@ -71,5 +72,17 @@ public interface PortalProvider {
    */
   default LoopPortal newLoop(PortalOptions options) {
     throw new UnsupportedOperationException("Provider " + name() + " makes no LOOP portals");
+  }
+
+  /**
+   * The loop portal of this provider whose thread the current thread is, for threads that no portal
+   * has bound while running its tasks (such as a Netty event loop thread running channel work).
+   * Asked only of the chosen LOOP provider, by {@link org.portal4j.Portals#currentLoop()}; it must
+   * answer from what exists and never create or start a portal.
+   *
+   * @return the loop, empty by default
+   */
+  default Optional<LoopPortal> currentLoop() {
+    return Optional.empty();
   }
 }

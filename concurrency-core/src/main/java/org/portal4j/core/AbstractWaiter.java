@@ -36,16 +36,29 @@ abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
     this.call = call;
     this.owner = Thread.currentThread();
     this.registry = registry;
-    registry.register(this);
   }
 
-  /** Starts watching the call; subclasses call it last in their constructor. */
-  final void watchCall() {
+  /**
+   * Makes the fully constructed waiter visible (registered for its owner and call), then starts
+   * watching the call; the subclasses' factories call it last. Registered first, so a call that is
+   * done already deregisters it at once.
+   *
+   * @throws IllegalStateException if the call already has a waiter
+   */
+  final void publish() {
+    registry.register(this);
     call.addDoneCallback(done -> onCallDone());
   }
 
-  /** Takes a submitted callback; the lock is held. */
-  abstract void accept(Call<?> callback);
+  /**
+   * Takes a submitted callback; the lock is held.
+   *
+   * @return whether {@link #handOver()} must run once the lock is released
+   */
+  abstract boolean accept(Call<?> callback);
+
+  /** Hands accepted callbacks to whatever runs them; outside the lock. Nothing by default. */
+  void handOver() {}
 
   /**
    * Reacts to the call being done while the lock is held.
@@ -86,6 +99,7 @@ abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
     if (callback == null) {
       throw new NullPointerException("callback");
     }
+    boolean handOver;
     lock.lock();
     try {
       if (callDone || call.isDone()) {
@@ -93,9 +107,12 @@ abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
             "Cannot submit " + callback + " to the waiter of " + call + ": the call is done");
       }
       callback.setRunner(this);
-      accept(callback);
+      handOver = accept(callback);
     } finally {
       lock.unlock();
+    }
+    if (handOver) {
+      handOver();
     }
     return callback;
   }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -24,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * the provider named by the system property {@code portal4j.<kind>} if set, else the available
  * provider with the highest priority. A choice that cannot be made (an unknown or unavailable name)
  * fails that use and every later one with the same {@link IllegalStateException}.
+ *
+ * <p>Each provider is asked about itself once, when the providers are loaded: a provider that fails
+ * to load or construct, throws anything (an {@link Error} included) from {@code name()}, {@code
+ * priority()}, {@code kinds()} or {@code isAvailable()}, or answers {@code null} kinds, is logged
+ * once at WARN with its class and the cause, and skipped.
  */
 final class Backends {
 
@@ -32,10 +38,24 @@ final class Backends {
   private final Supplier<Iterator<PortalProvider>> discovery;
   private final Function<String, String> properties;
   private final Map<PortalKind, Choice> choices = new ConcurrentHashMap<>();
-  private volatile List<PortalProvider> providers;
+  private volatile List<Candidate> candidates;
 
-  /** What was chosen for a kind: a provider, or the reason none could be. */
-  private record Choice(PortalProvider provider, String error) {}
+  /** What a provider said about itself when it was loaded. */
+  private record Candidate(
+      PortalProvider provider,
+      String name,
+      int priority,
+      Set<PortalKind> kinds,
+      boolean available) {
+
+    @Override
+    public String toString() {
+      return name + " (priority " + priority + (available ? "" : ", unavailable") + ")";
+    }
+  }
+
+  /** What was chosen for a kind: a provider, or the failure to throw at every use. */
+  private record Choice(PortalProvider provider, IllegalStateException failure) {}
 
   Backends(Supplier<Iterator<PortalProvider>> discovery, Function<String, String> properties) {
     this.discovery = discovery;
@@ -53,10 +73,23 @@ final class Backends {
     return "portal4j." + kind.name().toLowerCase(Locale.ROOT);
   }
 
+  /** A provider in messages: its name if it gave one, and its class. */
+  static String describe(PortalProvider provider) {
+    String name;
+    try {
+      name = provider.name();
+    } catch (Throwable t) {
+      name = "?";
+    }
+    return "'" + name + "' (" + provider.getClass().getName() + ")";
+  }
+
   PortalProvider provider(PortalKind kind) {
     Choice choice = choices.computeIfAbsent(kind, this::choose);
-    if (choice.error() != null) {
-      throw new IllegalStateException(choice.error());
+    if (choice.failure() != null) {
+      // A new exception per use, with the first one's message and cause: stack traces show
+      // where each use came from.
+      throw new IllegalStateException(choice.failure().getMessage(), choice.failure().getCause());
     }
     return choice.provider();
   }
@@ -64,115 +97,100 @@ final class Backends {
   Map<PortalKind, String> names() {
     Map<PortalKind, String> names = new EnumMap<>(PortalKind.class);
     for (PortalKind kind : PortalKind.values()) {
-      names.put(kind, provider(kind).name());
+      names.put(kind, nameOf(provider(kind)));
     }
     return Collections.unmodifiableMap(names);
   }
 
+  private String nameOf(PortalProvider provider) {
+    for (Candidate c : candidates()) {
+      if (c.provider() == provider) {
+        return c.name();
+      }
+    }
+    throw new IllegalStateException("Not a loaded provider: " + provider);
+  }
+
   private Choice choose(PortalKind kind) {
-    List<PortalProvider> candidates =
-        providers().stream().filter(p -> p.kinds().contains(kind)).collect(Collectors.toList());
+    List<Candidate> ofKind =
+        candidates().stream().filter(c -> c.kinds().contains(kind)).collect(Collectors.toList());
     String property = propertyFor(kind);
     String wanted = properties.apply(property);
     if (wanted != null && !wanted.isBlank()) {
-      for (PortalProvider p : candidates) {
-        if (p.name().equals(wanted.trim())) {
-          if (!isAvailable(p)) {
-            return new Choice(
-                null,
+      String name = wanted.trim();
+      for (Candidate c : ofKind) {
+        if (c.name().equals(name)) {
+          if (!c.available()) {
+            return failure(
                 "The portal4j "
                     + kind
                     + " backend '"
-                    + wanted
+                    + name
                     + "' chosen by -D"
                     + property
                     + " is not available in this JVM (Java "
                     + Runtime.version().feature()
                     + "); known: "
-                    + describe(candidates));
+                    + ofKind);
           }
-          log.debug("{} backend: {} (from -D{})", kind, p.name(), property);
-          return new Choice(p, null);
+          log.debug("{} backend: {} (from -D{})", kind, c.name(), property);
+          return new Choice(c.provider(), null);
         }
       }
-      return new Choice(
-          null,
+      return failure(
           "Unknown portal4j "
               + kind
               + " backend '"
-              + wanted
+              + name
               + "' in -D"
               + property
               + "; known "
               + kind
               + " backends: "
-              + describe(candidates)
+              + ofKind
               + ". Add the module that provides it to the class path, or fix the name.");
     }
-    return candidates.stream()
-        .filter(Backends::isAvailable)
-        .max(Comparator.comparingInt(PortalProvider::priority))
+    return ofKind.stream()
+        .filter(Candidate::available)
+        .max(Comparator.comparingInt(Candidate::priority))
         .map(
-            p -> {
-              log.debug("{} backend: {} (priority {})", kind, p.name(), p.priority());
-              return new Choice(p, null);
+            c -> {
+              log.debug("{} backend: {} (priority {})", kind, c.name(), c.priority());
+              return new Choice(c.provider(), null);
             })
         .orElseGet(
             () ->
-                new Choice(
-                    null,
+                failure(
                     "No available portal4j "
                         + kind
                         + " backend on the class path; found: "
-                        + describe(candidates)
+                        + ofKind
                         + ". Add org.portal4j:concurrency-core."));
   }
 
-  private static boolean isAvailable(PortalProvider provider) {
-    try {
-      return provider.isAvailable();
-    } catch (RuntimeException | LinkageError e) {
-      log.warn(
-          "portal4j backend {} failed its availability check and is skipped", provider.name(), e);
-      return false;
-    }
+  private static Choice failure(String message) {
+    return new Choice(null, new IllegalStateException(message));
   }
 
-  private static String describe(List<PortalProvider> providers) {
-    return providers.stream()
-        .map(
-            p ->
-                p.name()
-                    + " (priority "
-                    + p.priority()
-                    + (isAvailable(p) ? "" : ", unavailable")
-                    + ")")
-        .collect(Collectors.joining(", ", "[", "]"));
-  }
-
-  /** Loads the providers now if that has not happened yet. */
-  void load() {
-    providers();
-  }
-
-  private List<PortalProvider> providers() {
-    List<PortalProvider> loaded = providers;
+  private List<Candidate> candidates() {
+    List<Candidate> loaded = candidates;
     if (loaded == null) {
       loaded = discover();
-      providers = loaded;
+      candidates = loaded;
     }
     return loaded;
   }
 
-  private List<PortalProvider> discover() {
-    List<PortalProvider> loaded = new ArrayList<>();
+  private List<Candidate> discover() {
+    List<Candidate> loaded = new ArrayList<>();
     Iterator<PortalProvider> it = discovery.get();
     while (true) {
+      PortalProvider provider;
       try {
         if (!it.hasNext()) {
           break;
         }
-        loaded.add(it.next());
+        provider = it.next();
       } catch (ServiceConfigurationError | LinkageError e) {
         if (e.getCause() instanceof UnsupportedClassVersionError
             || e instanceof UnsupportedClassVersionError) {
@@ -183,8 +201,42 @@ final class Backends {
         } else {
           log.warn("A portal4j backend failed to load and is skipped", e);
         }
+        continue;
+      }
+      Candidate candidate = interview(provider);
+      if (candidate != null) {
+        loaded.add(candidate);
       }
     }
     return Collections.unmodifiableList(loaded);
+  }
+
+  /** Asks a provider about itself, once; null (and a WARN) if it cannot answer. */
+  private static Candidate interview(PortalProvider provider) {
+    String asking = "name()";
+    try {
+      String name = provider.name();
+      if (name == null) {
+        throw new IllegalStateException("name() returned null");
+      }
+      asking = "priority()";
+      int priority = provider.priority();
+      asking = "kinds()";
+      Set<PortalKind> kinds = provider.kinds();
+      if (kinds == null) {
+        throw new IllegalStateException("kinds() returned null");
+      }
+      kinds = Set.copyOf(kinds);
+      asking = "isAvailable()";
+      boolean available = provider.isAvailable();
+      return new Candidate(provider, name, priority, kinds, available);
+    } catch (Throwable t) {
+      log.warn(
+          "The portal4j backend {} is broken and skipped: {} failed",
+          provider.getClass().getName(),
+          asking,
+          t);
+      return null;
+    }
   }
 }

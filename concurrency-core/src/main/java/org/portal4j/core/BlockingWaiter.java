@@ -15,15 +15,22 @@ final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T>
   private final Condition changed = lock.newCondition();
   private boolean awaiting; // guarded by lock
 
-  BlockingWaiter(Call<T> call, WaiterRegistry registry) {
+  private BlockingWaiter(Call<T> call, WaiterRegistry registry) {
     super(call, registry);
-    watchCall();
+  }
+
+  /** A new waiter owned by the current thread, registered once fully constructed. */
+  static <T> BlockingWaiter<T> register(Call<T> call, WaiterRegistry registry) {
+    BlockingWaiter<T> waiter = new BlockingWaiter<>(call, registry);
+    waiter.publish();
+    return waiter;
   }
 
   @Override
-  void accept(Call<?> callback) {
+  boolean accept(Call<?> callback) {
     queued.add(callback);
     changed.signal();
+    return false;
   }
 
   @Override

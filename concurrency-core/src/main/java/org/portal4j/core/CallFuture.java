@@ -1,14 +1,21 @@
 package org.portal4j.core;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A call's outcome, and the view that {@link org.portal4j.Call#toCompletableFuture()} returns. Only
  * the call completes it; cancelling it cancels the call. Completing it by hand throws {@link
  * UnsupportedOperationException}, and the timeout helpers act on a copy, so the view can never
  * disagree with the call.
+ *
+ * <p>Blocking on it ({@link #get()}, {@link #join()}, and the same on any stage that depends on it)
+ * makes the call's deadlock check first: on a thread the call needs, it fails fast with {@link
+ * IllegalStateException} as {@link CapturedCall#result()} does, instead of hanging.
  */
 final class CallFuture<T> extends CompletableFuture<T> {
 
@@ -24,6 +31,68 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
   void fail(Throwable error) {
     super.completeExceptionally(error);
+  }
+
+  /**
+   * Waits until done, without the deadlock check (the caller made it) and without reporting the
+   * outcome (the call does, from its own fields).
+   *
+   * @param nanos how long at most; {@link Long#MAX_VALUE} is forever
+   */
+  void waitFor(long nanos) throws InterruptedException, TimeoutException {
+    try {
+      if (nanos == Long.MAX_VALUE) {
+        super.get();
+      } else {
+        super.get(nanos, TimeUnit.NANOSECONDS);
+      }
+    } catch (ExecutionException | CancellationException e) {
+      // done: the call reports its outcome from its own fields
+    }
+  }
+
+  /** Waits until done, ignoring interrupts meanwhile and leaving the flag as it found it. */
+  void awaitUninterruptibly() {
+    boolean interrupted = false;
+    while (!isDone()) {
+      try {
+        waitFor(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (TimeoutException e) {
+        throw new AssertionError("waited forever and timed out", e);
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public T get() throws InterruptedException, ExecutionException {
+    checkBeforeBlocking(this, call);
+    return super.get();
+  }
+
+  @Override
+  public T get(long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (timeout > 0) {
+      checkBeforeBlocking(this, call);
+    }
+    return super.get(timeout, unit);
+  }
+
+  @Override
+  public T join() {
+    checkBeforeBlocking(this, call);
+    return super.join();
+  }
+
+  private static void checkBeforeBlocking(CompletableFuture<?> view, CapturedCall<?> call) {
+    if (!view.isDone() && !call.isDone()) {
+      call.checkCanFinishWithoutUs();
+    }
   }
 
   @Override
@@ -70,7 +139,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
   @Override
   public <U> CompletableFuture<U> newIncompleteFuture() {
-    return new CompletableFuture<>();
+    return new Dependent<>(call);
   }
 
   private UnsupportedOperationException unsupported() {
@@ -81,5 +150,44 @@ final class CallFuture<T> extends CompletableFuture<T> {
   @Override
   public String toString() {
     return "CallFuture[" + call + "]";
+  }
+
+  /**
+   * A stage that depends on the call (made by {@code thenApply}, {@code handle}, {@code copy()} and
+   * the like): an ordinary future, but blocking on it makes the call's deadlock check, since it
+   * cannot complete before the call does.
+   */
+  private static final class Dependent<U> extends CompletableFuture<U> {
+    private final CapturedCall<?> call;
+
+    Dependent(CapturedCall<?> call) {
+      this.call = call;
+    }
+
+    @Override
+    public U get() throws InterruptedException, ExecutionException {
+      checkBeforeBlocking(this, call);
+      return super.get();
+    }
+
+    @Override
+    public U get(long timeout, TimeUnit unit)
+        throws InterruptedException, ExecutionException, TimeoutException {
+      if (timeout > 0) {
+        checkBeforeBlocking(this, call);
+      }
+      return super.get(timeout, unit);
+    }
+
+    @Override
+    public U join() {
+      checkBeforeBlocking(this, call);
+      return super.join();
+    }
+
+    @Override
+    public <V> CompletableFuture<V> newIncompleteFuture() {
+      return new Dependent<>(call);
+    }
   }
 }

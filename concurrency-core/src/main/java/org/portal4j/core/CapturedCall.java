@@ -7,13 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,6 +23,7 @@ import org.portal4j.ContextKey;
 import org.portal4j.LoopPortal;
 import org.portal4j.Portal;
 import org.portal4j.spi.ThreadBoundPortal;
+import org.portal4j.spi.support.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,6 +110,9 @@ final class CapturedCall<T> implements Call<T> {
 
   private volatile CallContext context;
   private volatile Thread bodyThread;
+
+  /** The thread that moved the call to COMPLETING by cancelling it, while it finishes the job. */
+  private volatile Thread canceller;
 
   /** The outcome, written before the final state; read only once the call is done. */
   private Object value;
@@ -216,13 +218,18 @@ final class CapturedCall<T> implements Call<T> {
     Callable<?> function = fn;
     fn = null;
     Duration limit = timeout;
-    if (limit != null) {
+    if (limit != null && !Deadline.isForever(limit)) {
       if (limit.isZero()) {
         timeOut();
         context = null; // the body never runs, so nothing else drops it
         return doneStage();
       }
       timer = TimeoutScheduler.schedule(this::timeOut, limit);
+      // A cancel between our state change and the line above found no timer to stop: stop it
+      // here, or it would keep the cancelled call alive until its deadline.
+      if (state != RUNNING) {
+        stopTimer();
+      }
     }
     runBody(function);
     return doneStage();
@@ -340,24 +347,34 @@ final class CapturedCall<T> implements Call<T> {
 
   @Override
   public boolean cancel() {
-    return cancel(false);
+    return cancel(false, null);
+  }
+
+  @Override
+  public boolean cancel(Throwable cause) {
+    if (cause == null) {
+      throw new NullPointerException("cause");
+    }
+    return cancel(false, cause);
   }
 
   /** Called by the timeout scheduler at the deadline. */
   private void timeOut() {
-    if (cancel(true) && body != NOT_IN_BODY && body != BODY_DONE) {
+    if (cancel(true, null) && body != NOT_IN_BODY && body != BODY_DONE) {
       scheduleOverrunWarning();
     }
   }
 
-  private boolean cancel(boolean byTimeout) {
+  private boolean cancel(boolean byTimeout, Throwable cause) {
     int s;
     do {
       s = state;
       if (s >= COMPLETING) {
+        awaitEnding();
         return false;
       }
     } while (!STATE.compareAndSet(this, s, COMPLETING));
+    canceller = Thread.currentThread();
     fn = null;
     if (s == PENDING) {
       context = null;
@@ -373,11 +390,36 @@ final class CapturedCall<T> implements Call<T> {
       cancelStage(running);
     }
     timedOut = byTimeout;
-    failure = byTimeout ? timeoutException() : new CallCancelledException(name + " was cancelled");
+    failure = byTimeout ? timeoutException() : cancelledException(cause);
     state = CANCELLED;
+    canceller = null;
     future.fail(failure);
     runDoneCallbacks();
     return true;
+  }
+
+  private CallCancelledException cancelledException(Throwable cause) {
+    if (cause == null) {
+      return new CallCancelledException(name + " was cancelled");
+    }
+    CallCancelledException e = new CallCancelledException(name + " was cancelled: " + cause);
+    e.initCause(cause);
+    return e;
+  }
+
+  /**
+   * Another thread owns the call's ending (a cancel running its callbacks, or a completion):
+   * returns once it is done, so that a losing cancel() still leaves the call done. A cancel made
+   * from inside our own cancel callbacks returns at once: we are the owner it would wait for.
+   */
+  private void awaitEnding() {
+    if (state > COMPLETING || canceller == Thread.currentThread()) {
+      return;
+    }
+    future.awaitUninterruptibly();
+    while (state <= COMPLETING) {
+      Thread.onSpinWait(); // the final state is written just before the future completes
+    }
   }
 
   private CallTimeoutException timeoutException() {
@@ -514,11 +556,11 @@ final class CapturedCall<T> implements Call<T> {
     if (!isDone()) {
       checkCanFinishWithoutUs();
       try {
-        future.get();
+        future.waitFor(Long.MAX_VALUE);
       } catch (InterruptedException e) {
         throw interrupted(e);
-      } catch (ExecutionException | CancellationException e) {
-        // reported below from our own fields: CompletableFuture.get() may wrap the original
+      } catch (TimeoutException e) {
+        throw new AssertionError("waited forever and timed out", e);
       }
     }
     return outcome();
@@ -526,17 +568,26 @@ final class CapturedCall<T> implements Call<T> {
 
   @Override
   public T result(Duration wait) throws TimeoutException {
-    if (wait == null) {
-      throw new NullPointerException("wait");
+    long nanos = Deadline.nanosOf(wait); // throws NullPointerException for null
+    if (nanos == Long.MAX_VALUE) {
+      return result();
     }
     if (!isDone()) {
-      checkCanFinishWithoutUs();
-      try {
-        future.get(wait.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        throw interrupted(e);
-      } catch (ExecutionException | CancellationException e) {
-        // reported below
+      if (Thread.currentThread().isInterrupted()) {
+        throw interrupted(new InterruptedException());
+      }
+      if (nanos > 0) {
+        checkCanFinishWithoutUs();
+        try {
+          future.waitFor(nanos);
+        } catch (InterruptedException e) {
+          throw interrupted(e);
+        } catch (TimeoutException e) {
+          // reported below
+        }
+      }
+      if (!isDone()) {
+        throw new TimeoutException(name + " was not done within " + wait);
       }
     }
     return outcome();
@@ -577,6 +628,14 @@ final class CapturedCall<T> implements Call<T> {
    */
   void checkCanFinishWithoutUs() {
     Thread me = Thread.currentThread();
+    if (canceller == me) {
+      throw new IllegalStateException(
+          "Deadlock: "
+              + me.getName()
+              + " is waiting for "
+              + this
+              + " from inside its own cancellation, which ends only after it returns");
+    }
     if (bodyThread == me) {
       throw new IllegalStateException(
           "Deadlock: " + me.getName() + " is waiting for " + this + ", which it is running itself");

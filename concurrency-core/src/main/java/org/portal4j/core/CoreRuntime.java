@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.portal4j.AsyncWaiter;
 import org.portal4j.Call;
 import org.portal4j.LoopPortal;
@@ -22,6 +23,8 @@ import org.portal4j.Waiter;
 import org.portal4j.WorkerPortal;
 import org.portal4j.spi.ConcurrencyRuntime;
 import org.portal4j.spi.PortalKind;
+import org.portal4j.spi.PortalProvider;
+import org.portal4j.spi.PortalSupport;
 import org.portal4j.spi.ThreadBoundPortal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +37,23 @@ public final class CoreRuntime implements ConcurrencyRuntime {
   public static final String GLOBAL_LOOP_NAME = "GlobalEventLoopThread";
 
   private static final Logger log = LoggerFactory.getLogger(CoreRuntime.class);
-  private static final PortalOptions NEW_THREAD = PortalOptions.builder().runOnce(true).build();
+
+  /** Run-once workers for calls a caller waits for: the waiting caller keeps the JVM alive. */
+  private static final PortalOptions NEW_THREAD =
+      PortalOptions.builder().runOnce(true).daemon(true).build();
+
+  /** Run-once workers for calls nobody waits for: they keep the JVM alive until they ran. */
+  private static final PortalOptions NEW_THREAD_SOON =
+      PortalOptions.builder().runOnce(true).build();
+
   private static final PortalOptions GLOBAL_LOOP =
       PortalOptions.builder().name(GLOBAL_LOOP_NAME).daemon(true).build();
 
   private final Backends backends;
   private final WaiterRegistry waiters = new WaiterRegistry();
   private final AtomicReference<LoopPortal> global = new AtomicReference<>();
+  private final LivePortals live = new LivePortals(() -> Optional.ofNullable(global.get()));
+  private final PortalSupport portalSupport = new CorePortalSupport(live);
 
   /** Required by {@link java.util.ServiceLoader}; backends come from the class path. */
   public CoreRuntime() {
@@ -81,12 +94,26 @@ public final class CoreRuntime implements ConcurrencyRuntime {
 
   @Override
   public WorkerPortal newWorkerThread(PortalOptions options) {
-    return backends.provider(PortalKind.WORKER).newWorker(options);
+    PortalProvider provider = backends.provider(PortalKind.WORKER);
+    return made(provider, provider.newWorker(options), "newWorker");
   }
 
   @Override
   public LoopPortal newEventLoopThread(PortalOptions options) {
-    return backends.provider(PortalKind.LOOP).newLoop(options);
+    PortalProvider provider = backends.provider(PortalKind.LOOP);
+    return made(provider, provider.newLoop(options), "newLoop");
+  }
+
+  private static <P> P made(PortalProvider provider, P portal, String method) {
+    if (portal == null) {
+      throw new IllegalStateException(
+          "The portal4j backend "
+              + Backends.describe(provider)
+              + " returned null from "
+              + method
+              + "(): a provider must make a portal or throw");
+    }
+    return portal;
   }
 
   @Override
@@ -98,6 +125,7 @@ public final class CoreRuntime implements ConcurrencyRuntime {
       if (loop == null || loop.isShutdown()) {
         LoopPortal fresh = newEventLoopThread(GLOBAL_LOOP);
         if (!global.compareAndSet(loop, fresh)) {
+          fresh.shutdown(); // never started, but it may hold resources (a Netty selector)
           continue;
         }
         loop = fresh;
@@ -140,13 +168,27 @@ public final class CoreRuntime implements ConcurrencyRuntime {
 
   @Override
   public Optional<LoopPortal> currentLoop() {
-    backends.load(); // backends may teach CurrentLoop to recognise their threads
-    return CurrentLoop.get();
+    Optional<LoopPortal> bound = CurrentLoop.get();
+    if (bound.isPresent()) {
+      return bound;
+    }
+    Optional<LoopPortal> found = backends.provider(PortalKind.LOOP).currentLoop();
+    return found == null ? Optional.empty() : found;
   }
 
   @Override
-  public Portal newThreadPortal() {
-    return newWorkerThread(NEW_THREAD);
+  public Portal newThreadPortal(boolean waited) {
+    return newWorkerThread(waited ? NEW_THREAD : NEW_THREAD_SOON);
+  }
+
+  @Override
+  public PortalSupport portalSupport() {
+    return portalSupport;
+  }
+
+  /** The portals started and not yet terminated; for tests of the exit sequence. */
+  LivePortals livePortals() {
+    return live;
   }
 
   @Override
@@ -156,12 +198,12 @@ public final class CoreRuntime implements ConcurrencyRuntime {
 
   @Override
   public <T> SyncWaiter<T> newSyncWaiter(Call<T> call) {
-    return new BlockingWaiter<>(call, waiters);
+    return BlockingWaiter.register(call, waiters);
   }
 
   @Override
   public <T> AsyncWaiter<T> newAsyncWaiter(Call<T> call) {
-    return new LoopWaiter<>(call, waiters, this::loopOfCaller);
+    return LoopWaiter.register(call, waiters, this::loopOfCaller);
   }
 
   private LoopPortal loopOfCaller() {
@@ -180,14 +222,12 @@ public final class CoreRuntime implements ConcurrencyRuntime {
 
   @Override
   public <T> T waitForCall(
-      Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    requireArguments(portal, call);
-    if (doneCallbacks == null) {
-      throw new NullPointerException("doneCallbacks");
-    }
-    if (timeout != null) {
-      call.setTimeout(timeout);
-    }
+      Supplier<? extends Portal> target,
+      Call<T> call,
+      Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks) {
+    requireArguments(call, timeout, doneCallbacks);
+    Portal portal = resolve(target, call);
     if (portal instanceof LoopPortal && ((LoopPortal) portal).inLoop()) {
       return runInline((LoopPortal) portal, call, doneCallbacks);
     }
@@ -205,7 +245,7 @@ public final class CoreRuntime implements ConcurrencyRuntime {
               + portal.name()
               + "); it was cancelled instead of submitted");
     }
-    BlockingWaiter<T> waiter = new BlockingWaiter<>(call, waiters);
+    BlockingWaiter<T> waiter = BlockingWaiter.register(call, waiters);
     try {
       for (Call<?> callback : doneCallbacks) {
         waiter.addDoneCallback(callback);
@@ -241,15 +281,13 @@ public final class CoreRuntime implements ConcurrencyRuntime {
 
   @Override
   public <T> CompletableFuture<T> waitForCallAsync(
-      Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    requireArguments(portal, call);
-    if (doneCallbacks == null) {
-      throw new NullPointerException("doneCallbacks");
-    }
-    if (timeout != null) {
-      call.setTimeout(timeout);
-    }
-    LoopWaiter<T> waiter = new LoopWaiter<>(call, waiters, this::loopOfCaller);
+      Supplier<? extends Portal> target,
+      Call<T> call,
+      Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks) {
+    requireArguments(call, timeout, doneCallbacks);
+    Portal portal = resolve(target, call);
+    LoopWaiter<T> waiter = LoopWaiter.register(call, waiters, this::loopOfCaller);
     try {
       for (Call<?> callback : doneCallbacks) {
         waiter.addDoneCallback(callback);
@@ -259,6 +297,13 @@ public final class CoreRuntime implements ConcurrencyRuntime {
       waiter.abandon();
       throw e;
     }
+    CompletionStage<Call<T>> waited;
+    try {
+      waited = waiter.awaitAsync();
+    } catch (RuntimeException | Error e) {
+      call.cancel(e); // submitted, but nobody can wait for it: it must not run unobserved
+      throw e;
+    }
     CompletableFuture<T> outcome = new CompletableFuture<>();
     outcome.whenComplete(
         (value, error) -> {
@@ -266,37 +311,63 @@ public final class CoreRuntime implements ConcurrencyRuntime {
             call.cancel();
           }
         });
-    waiter
-        .awaitAsync()
-        .whenComplete(
-            (done, waitError) ->
-                call.toCompletableFuture()
-                    .whenComplete(
-                        (value, error) -> {
-                          if (error == null) {
-                            outcome.complete(value);
-                          } else {
-                            outcome.completeExceptionally(error);
-                          }
-                        }));
+    waited.whenComplete(
+        (done, waitError) -> {
+          if (waitError != null) {
+            call.cancel(waitError);
+            outcome.completeExceptionally(waitError);
+            return;
+          }
+          call.toCompletableFuture()
+              .whenComplete(
+                  (value, error) -> {
+                    if (error == null) {
+                      outcome.complete(value);
+                    } else {
+                      outcome.completeExceptionally(error);
+                    }
+                  });
+        });
     return outcome;
   }
 
   @Override
-  public <T> Call<T> callSoon(Portal portal, Call<T> call, Duration timeout) {
-    requireArguments(portal, call);
-    if (timeout != null) {
-      call.setTimeout(timeout);
-    }
-    return portal.submit(call);
+  public <T> Call<T> callSoon(Supplier<? extends Portal> target, Call<T> call, Duration timeout) {
+    requireArguments(call, timeout, List.of());
+    return resolve(target, call).submit(call);
   }
 
-  private static void requireArguments(Portal portal, Call<?> call) {
-    if (portal == null) {
-      throw new NullPointerException("portal");
-    }
+  /** Checks the arguments and sets the timeout, before anything else happens to the call. */
+  private static void requireArguments(
+      Call<?> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     if (call == null) {
       throw new NullPointerException("call");
     }
+    if (doneCallbacks == null) {
+      throw new NullPointerException("doneCallbacks");
+    }
+    if (timeout != null) {
+      call.setTimeout(timeout);
+    }
+  }
+
+  /**
+   * The portal the call goes to. The call was handed to us: if we cannot make or find its portal (a
+   * backend fails), it ends, cancelled with that failure as cause, which then reaches the caller.
+   */
+  private static Portal resolve(Supplier<? extends Portal> target, Call<?> call) {
+    Portal portal;
+    try {
+      portal = target.get();
+    } catch (RuntimeException | Error e) {
+      call.cancel(e);
+      throw e;
+    }
+    if (portal == null) {
+      IllegalStateException e = new IllegalStateException("No portal to run " + call + " on");
+      call.cancel(e);
+      throw e;
+    }
+    return portal;
   }
 }

@@ -14,9 +14,10 @@ import org.portal4j.spi.ThreadBoundPortal;
 
 /**
  * The runtime's {@link AsyncWaiter}: callbacks run on the loop chosen when {@link #awaitAsync()} is
- * called; until then they are kept. Everything is handed to the loop in submission order under the
- * waiter's lock, and the "call is done" step is queued behind them, so callbacks submitted before
- * the call finished run (and async ones complete) before waiting ends.
+ * called; until then they are kept. Callbacks reach the loop through one pump task at a time, which
+ * takes every callback queued so far, in submission order; the lock is never held while the loop's
+ * {@code execute} runs. The "call is done" step is handed to the loop behind the pump, so callbacks
+ * submitted before the call finished run (and async ones complete) before waiting ends.
  */
 final class LoopWaiter<T> extends AbstractWaiter<T> implements AsyncWaiter<T> {
 
@@ -24,35 +25,76 @@ final class LoopWaiter<T> extends AbstractWaiter<T> implements AsyncWaiter<T> {
   private final CompletableFuture<Call<T>> waited = new CompletableFuture<>();
   private volatile LoopPortal loop; // written under lock
 
-  LoopWaiter(Call<T> call, WaiterRegistry registry, Supplier<LoopPortal> loopOfCaller) {
+  /** A pump is handed to the loop and has not taken the queue yet; guarded by lock. */
+  private boolean pumpPending;
+
+  private LoopWaiter(Call<T> call, WaiterRegistry registry, Supplier<LoopPortal> loopOfCaller) {
     super(call, registry);
     this.loopOfCaller = loopOfCaller;
-    watchCall();
+  }
+
+  /** A new waiter owned by the current thread, registered once fully constructed. */
+  static <T> LoopWaiter<T> register(
+      Call<T> call, WaiterRegistry registry, Supplier<LoopPortal> loopOfCaller) {
+    LoopWaiter<T> waiter = new LoopWaiter<>(call, registry, loopOfCaller);
+    waiter.publish();
+    return waiter;
   }
 
   @Override
-  void accept(Call<?> callback) {
-    if (loop == null) {
-      queued.add(callback);
-    } else {
-      dispatch(callback);
+  boolean accept(Call<?> callback) {
+    queued.add(callback);
+    return claimPumpLocked();
+  }
+
+  /** Whether the caller must hand a pump to the loop; the lock is held. */
+  private boolean claimPumpLocked() {
+    if (loop == null || pumpPending || queued.isEmpty()) {
+      return false;
+    }
+    pumpPending = true;
+    return true;
+  }
+
+  @Override
+  void handOver() {
+    try {
+      loop.execute(this::pump);
+    } catch (RejectedExecutionException e) {
+      // The loop is gone: what it would have run never will. End it, and tell the submitter.
+      for (Call<?> callback : takeQueued()) {
+        callback.cancel(e);
+      }
+      throw e;
     }
   }
 
-  /** Hands a callback to the loop. Caller holds the lock. */
-  private void dispatch(Call<?> callback) {
-    markStarted(callback);
+  /** On the loop: runs every callback queued so far, in order. */
+  private void pump() {
+    for (Call<?> callback : takeQueued()) {
+      callback.run();
+    }
+  }
+
+  private List<Call<?>> takeQueued() {
+    lock.lock();
     try {
-      loop.execute(callback::run);
-    } catch (RejectedExecutionException e) {
-      callback.cancel();
-      throw e;
+      List<Call<?>> taken = new ArrayList<>(queued);
+      queued.clear();
+      for (Call<?> callback : taken) {
+        markStarted(callback);
+      }
+      pumpPending = false;
+      return taken;
+    } finally {
+      lock.unlock();
     }
   }
 
   @Override
   public CompletionStage<Call<T>> awaitAsync() {
     LoopPortal chosen = loopOfCaller.get();
+    boolean handOver;
     boolean finishNow;
     lock.lock();
     try {
@@ -60,12 +102,13 @@ final class LoopWaiter<T> extends AbstractWaiter<T> implements AsyncWaiter<T> {
         throw new IllegalStateException("The waiter of " + call + " was already awaited");
       }
       loop = chosen;
-      for (Call<?> callback = queued.poll(); callback != null; callback = queued.poll()) {
-        dispatch(callback);
-      }
+      handOver = claimPumpLocked();
       finishNow = callDone;
     } finally {
       lock.unlock();
+    }
+    if (handOver) {
+      handOver();
     }
     if (finishNow) {
       onLoop(this::finish);
@@ -80,7 +123,7 @@ final class LoopWaiter<T> extends AbstractWaiter<T> implements AsyncWaiter<T> {
 
   @Override
   void callDoneWhileWaiting() {
-    onLoop(this::finish); // queued behind every callback already handed to the loop
+    onLoop(this::finish); // behind every pump already handed to the loop
   }
 
   /** On the loop, after the call is done: wait for async callbacks, then run done callbacks. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.portal4j.spi.support.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ public final class TimeoutScheduler {
             log.error("Timeout task {} failed", task, t);
           }
         },
-        delay.toNanos(),
+        Deadline.nanosOf(delay), // saturated: a huge delay never fires, and never throws
         TimeUnit.NANOSECONDS);
   }
 }

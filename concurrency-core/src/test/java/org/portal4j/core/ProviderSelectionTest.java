@@ -278,7 +278,7 @@ class ProviderSelectionTest {
       case NEW_WORKER_THREAD:
         return () -> runtime.newWorkerThread(PortalOptions.defaults());
       default:
-        return runtime::newThreadPortal;
+        return () -> runtime.newThreadPortal(true);
     }
   }
 
@@ -384,10 +384,15 @@ class ProviderSelectionTest {
     FakeProvider chosen = new FakeProvider("chosen", 10, PortalKind.WORKER, PortalKind.LOOP);
     CoreRuntime runtime = runtime(discovery(chosen), NO_PROPERTIES);
 
-    assertSame(chosen.worker, runtime.newThreadPortal());
+    assertSame(chosen.worker, runtime.newThreadPortal(true));
+    assertSame(chosen.worker, runtime.newThreadPortal(false));
 
-    assertEquals(1, chosen.workerOptions.size());
+    assertEquals(2, chosen.workerOptions.size());
     assertTrue(chosen.workerOptions.get(0).runOnce(), "FromSync new threads must be run-once");
+    assertTrue(chosen.workerOptions.get(0).daemon(), "a waited call's caller keeps the JVM alive");
+    assertTrue(chosen.workerOptions.get(1).runOnce(), "FromSync new threads must be run-once");
+    assertFalse(
+        chosen.workerOptions.get(1).daemon(), "a call nobody waits for keeps the JVM alive");
   }
 
   // ------------------------------------------------------------------ the real class path

@@ -4,6 +4,7 @@ import static org.portal4j.examples.SeedScenarioDemo.say;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.portal4j.CallTimeoutException;
 import org.portal4j.FromSync;
 
@@ -15,8 +16,9 @@ public final class TimeoutDemo {
 
   private TimeoutDemo() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
     long start = System.nanoTime();
+    CountDownLatch bodyEnded = new CountDownLatch(1);
     try {
       FromSync.callInNewThread(
           () -> {
@@ -26,6 +28,8 @@ public final class TimeoutDemo {
             } catch (InterruptedException e) {
               say("interrupted by the timeout after " + millisSince(start) + " ms");
               throw e;
+            } finally {
+              bodyEnded.countDown();
             }
             return null;
           },
@@ -33,6 +37,8 @@ public final class TimeoutDemo {
     } catch (CallTimeoutException e) {
       say("caller got " + e + " after " + millisSince(start) + " ms");
     }
+    // The caller is released at the deadline; the body, interrupted then, ends on its own thread.
+    bodyEnded.await(5, TimeUnit.SECONDS);
   }
 
   private static long millisSince(long start) {

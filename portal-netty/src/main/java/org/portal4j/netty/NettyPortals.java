@@ -1,18 +1,13 @@
 package org.portal4j.netty;
 
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.portal4j.LoopPortal;
 import org.portal4j.PortalOptions;
+import org.portal4j.spi.support.AbstractLoopPortal;
 
 /**
  * Portals over Netty event loops, including loops the user already has.
@@ -26,10 +21,10 @@ import org.portal4j.PortalOptions;
 public final class NettyPortals {
 
   /** How long shutdown waits for each unfinished shutdown call before cancelling it. */
-  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = AbstractLoopPortal.DEFAULT_SHUTDOWN_GRACE;
 
-  private static final AtomicInteger GENERATED_NAMES = new AtomicInteger();
-  private static final ConcurrentHashMap<EventExecutor, NettyLoopPortal> WRAPPED =
+  /** The live portal of each Netty executor: wraps of users' loops, and started owned loops. */
+  private static final ConcurrentHashMap<EventExecutor, NettyLoopPortal> PORTALS =
       new ConcurrentHashMap<>();
 
   private NettyPortals() {}
@@ -38,7 +33,8 @@ public final class NettyPortals {
    * A portal that runs calls on {@code loop}, an event loop (or any single-thread {@link
    * EventExecutor}) the caller owns. Wrapping the same executor again returns the same portal until
    * that portal is shut down. Shutting the portal down runs its shutdown calls and stops it taking
-   * calls, but leaves {@code loop} running: it is still the caller's.
+   * calls, but leaves {@code loop} running: it is still the caller's. When {@code loop} terminates,
+   * the portal shuts down too, and calls still queued on it are cancelled.
    *
    * @param loop the Netty executor, such as {@code channel.eventLoop()}
    * @return the portal, started
@@ -47,29 +43,37 @@ public final class NettyPortals {
     if (loop == null) {
       throw new NullPointerException("loop");
     }
-    NettyLoopPortal portal =
-        WRAPPED.computeIfAbsent(
-            loop,
-            executor -> {
-              // Forget the portal when the user's loop ends, so dead loops are not kept.
-              executor.terminationFuture().addListener(f -> WRAPPED.remove(executor));
-              return new NettyLoopPortal(
-                  "NettyEventLoop-" + GENERATED_NAMES.incrementAndGet(),
-                  false,
-                  executor,
-                  null,
-                  null,
-                  DEFAULT_SHUTDOWN_GRACE);
-            });
-    portal.start();
-    return portal;
+    while (true) {
+      NettyLoopPortal existing = PORTALS.get(loop);
+      if (existing != null && !existing.isShutdown()) {
+        existing.start();
+        return existing;
+      }
+      NettyLoopPortal fresh =
+          new NettyLoopPortal(
+              PortalOptions.defaults(),
+              "NettyEventLoop",
+              NettyLoop.wrapping(loop),
+              DEFAULT_SHUTDOWN_GRACE);
+      boolean won =
+          existing == null
+              ? PORTALS.putIfAbsent(loop, fresh) == null
+              : PORTALS.replace(loop, existing, fresh);
+      if (won) {
+        // The portal goes when the user's loop goes, so dead loops are not kept.
+        loop.terminationFuture().addListener(f -> fresh.shutdown());
+        fresh.start();
+        return fresh;
+      }
+    }
   }
 
   /**
    * A new event loop on a single-thread Netty NIO group of its own, thread named after the portal.
-   * Channels can be registered on {@link #executorOf its executor}.
+   * The group is made when the loop starts; channels can be registered on {@link #executorOf its
+   * executor}.
    *
-   * @param options name and daemon flag
+   * @param options name, daemon flag, run-once
    * @return the loop, not started
    */
   public static LoopPortal newLoop(PortalOptions options) {
@@ -80,35 +84,20 @@ public final class NettyPortals {
    * Like {@link #newLoop(PortalOptions)}, with the time each shutdown call may take at shutdown
    * before it is cancelled.
    *
-   * @param options name and daemon flag
+   * @param options name, daemon flag, run-once
    * @param shutdownGrace the bound per shutdown call
    * @return the loop, not started
    */
   public static LoopPortal newLoop(PortalOptions options, Duration shutdownGrace) {
-    if (shutdownGrace == null || shutdownGrace.isNegative()) {
-      throw new IllegalArgumentException(
-          "shutdownGrace must be zero or positive: " + shutdownGrace);
+    if (options == null) {
+      throw new NullPointerException("options");
     }
-    String name =
-        options.name() != null
-            ? options.name()
-            : "EventLoopThread-" + GENERATED_NAMES.incrementAndGet();
-    boolean daemon = options.daemon();
-    AtomicReference<Thread> made = new AtomicReference<>();
-    ThreadFactory threads =
-        task -> {
-          Thread thread = new FastThreadLocalThread(task, name);
-          thread.setDaemon(daemon);
-          made.set(thread); // so awaitTermination can wait for its exit
-          return thread;
-        };
-    MultiThreadIoEventLoopGroup group =
-        new MultiThreadIoEventLoopGroup(1, threads, NioIoHandler.newFactory());
-    return new NettyLoopPortal(name, daemon, group.next(), group, made, shutdownGrace);
+    return new NettyLoopPortal(
+        options, "EventLoopThread", NettyLoop.owned(options.daemon()), shutdownGrace);
   }
 
   /**
-   * The Netty executor behind a portal of this module.
+   * The Netty executor behind a portal of this module (made now for a loop that has not started).
    *
    * @param portal a portal from {@link #wrap} or the {@code netty} provider
    * @return its executor
@@ -121,13 +110,18 @@ public final class NettyPortals {
     throw new IllegalArgumentException(portal + " is not a Netty loop portal");
   }
 
-  /** The portal of the Netty loop running the current thread, wrapping it on first use. */
+  /** The live portal of the Netty loop running the current thread, if there is one. */
   static Optional<LoopPortal> currentLoop() {
     EventExecutor executor = ThreadExecutorMap.currentExecutor();
-    return executor == null ? Optional.empty() : Optional.of(wrap(executor));
+    return executor == null ? Optional.empty() : Optional.ofNullable(PORTALS.get(executor));
+  }
+
+  /** A started owned loop: make it findable from its thread. */
+  static void remember(NettyLoopPortal portal, EventExecutor executor) {
+    PORTALS.putIfAbsent(executor, portal);
   }
 
   static void forget(NettyLoopPortal portal) {
-    WRAPPED.remove(portal.executor(), portal);
+    PORTALS.values().remove(portal);
   }
 }

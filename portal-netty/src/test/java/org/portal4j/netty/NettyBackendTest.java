@@ -85,7 +85,7 @@ class NettyBackendTest {
   }
 
   @Test
-  void wrapRunsCallsOnAChannelsOwnLoopAndCurrentLoopRecognisesIt() throws Exception {
+  void wrapRunsCallsOnAChannelsOwnLoopAndCurrentLoopRecognisesItOnceWrapped() throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     try {
       CompletableFuture<Optional<LoopPortal>> seenInHandler = new CompletableFuture<>();
@@ -114,9 +114,14 @@ class NettyBackendTest {
               .sync()
               .channel();
       Channel child = accepted.get(10, TimeUnit.SECONDS);
+      assertTrue(
+          seenInHandler.get(10, TimeUnit.SECONDS).isEmpty(),
+          "an unwrapped Netty loop is no portal: the query must not make one");
       LoopPortal portal = NettyPortals.wrap(child.eventLoop());
 
-      assertSame(portal, seenInHandler.get(10, TimeUnit.SECONDS).orElseThrow());
+      CompletableFuture<Optional<LoopPortal>> seenAfterWrap = new CompletableFuture<>();
+      child.eventLoop().execute(() -> seenAfterWrap.complete(Portals.currentLoop()));
+      assertSame(portal, seenAfterWrap.get(10, TimeUnit.SECONDS).orElseThrow());
       assertTrue(
           FromSync.callIn(portal, () -> child.eventLoop().inEventLoop() && child.isActive()));
       assertSame(
@@ -130,8 +135,9 @@ class NettyBackendTest {
   }
 
   @Test
-  void anAsyncWaiterAwaitedOnANettyLoopRunsItsCallbacksOnThatLoop() throws Exception {
+  void anAsyncWaiterAwaitedOnAWrappedNettyLoopRunsItsCallbacksOnThatLoop() throws Exception {
     DefaultEventLoop userLoop = new DefaultEventLoop();
+    NettyPortals.wrap(userLoop);
     try {
       CompletableFuture<Thread> callbackThread = new CompletableFuture<>();
       CompletableFuture<Thread> loopThread = new CompletableFuture<>();

@@ -1,6 +1,7 @@
 package org.portal4j.virtual;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.portal4j.Call;
 import org.portal4j.FromSync;
+import org.portal4j.PortalOptions;
 import org.portal4j.Portals;
 import org.portal4j.WorkerPortal;
 import org.portal4j.spi.PortalKind;
@@ -44,10 +46,33 @@ class VirtualBackendTest {
   }
 
   @Test
-  void virtualWorkersAreAlwaysDaemons() {
-    try (WorkerPortal worker = Portals.newWorkerThread()) {
-      assertTrue(worker.isDaemon());
+  void aNonDaemonVirtualWorkerKeepsTheJvmAliveWithAKeeperThreadUntilItTerminates()
+      throws Exception {
+    WorkerPortal worker = Portals.newWorkerThread();
+    assertFalse(worker.isDaemon(), "daemon is honoured on every backend");
+    worker.start();
+    assertTrue(keeperAlive(), "a non-daemon platform thread stands in for the virtual one");
+    worker.shutdown();
+    assertTrue(worker.awaitTermination(Duration.ofSeconds(10)));
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (keeperAlive()) {
+      assertTrue(System.nanoTime() < end, "the keeper outlived the last non-daemon worker");
+      Thread.onSpinWait();
     }
+  }
+
+  @Test
+  void aDaemonVirtualWorkerNeedsNoKeeper() throws Exception {
+    WorkerPortal worker = Portals.newWorkerThread(PortalOptions.builder().daemon(true).build());
+    assertTrue(worker.isDaemon());
+    assertEquals(Boolean.TRUE, worker.submit(() -> keeperAlive() ? null : true).result());
+    worker.shutdown();
+    assertTrue(worker.awaitTermination(Duration.ofSeconds(10)));
+  }
+
+  private static boolean keeperAlive() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("portal4j-keep-alive") && !t.isDaemon());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.portal4j;
+package org.portal4j.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,15 +11,15 @@ import org.portal4j.spi.ConcurrencyRuntime;
  * is found every entry point throws an {@link IllegalStateException} telling what to add, every
  * time it is called (never an {@code ExceptionInInitializerError}).
  */
-final class RuntimeBinding {
+public final class RuntimeBinding {
 
-  static final String MISSING =
+  public static final String MISSING =
       "No portal4j runtime found on the class path: add the dependency"
           + " org.portal4j:concurrency-core (same version as concurrency-api).";
 
   private RuntimeBinding() {}
 
-  static ConcurrencyRuntime runtime() {
+  public static ConcurrencyRuntime runtime() {
     ConcurrencyRuntime runtime = Holder.RUNTIME;
     if (runtime == null) {
       throw new IllegalStateException(

@@ -1,0 +1,886 @@
+package org.portal4j.spi.support;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.portal4j.Call;
+import org.portal4j.ContextKey;
+import org.portal4j.Portal;
+import org.portal4j.PortalOptions;
+import org.portal4j.WorkerPortal;
+import org.portal4j.internal.RuntimeBinding;
+import org.portal4j.spi.PortalHandle;
+import org.portal4j.spi.PortalSupport;
+import org.portal4j.spi.ThreadBoundPortal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle every portal with a queue of its own shares, written once: a subclass says only
+ * where its calls run (a thread of its own, or an {@link Executor} such as a Netty loop or a pool
+ * you own) and, if it wants, how a call runs ({@link #runCall}). Modelled on Netty's {@code
+ * SingleThreadEventExecutor} and {@code ThreadPoolExecutor.terminated()}.
+ *
+ * <h2>Lifecycle</h2>
+ *
+ * One state, written under one lock together with the queue, read without it:
+ *
+ * <pre>
+ *   NEW ──start() or first submit──► RUNNING ──shutdown()──► SHUTTING_DOWN ──queue drained──► TERMINATED
+ *    └────────────────────────shutdown() before start────────────────────────────────────────► TERMINATED
+ *   RUNNING ──start-up failed──► TERMINATED   (queued calls cancelled with the failure as cause)
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@link #start()} starts the portal exactly once, however many threads call it. Submitting
+ *       starts it too.
+ *   <li>{@link #submit} either takes the call (sets itself as its runner and queues it) or throws
+ *       and leaves the call untouched and the portal as it was: no thread is started. Calls run one
+ *       at a time, in submission order.
+ *   <li>With {@link PortalOptions#runOnce()} the portal takes one call and shuts itself down behind
+ *       it; a second submit throws {@link IllegalStateException}.
+ *   <li>{@link #shutdown()} stops taking calls; the queued ones still run, then the portal
+ *       terminates. {@link #awaitTermination} waits for that, and for the portal's own thread to
+ *       exit.
+ *   <li>Every call the portal took ends: by running, or cancelled with the reason as cause when the
+ *       portal fails to start, its executor refuses to run it, or the JVM exits with the call still
+ *       queued (the runtime then logs one WARN per portal with the count).
+ * </ul>
+ *
+ * <h2>Threads</h2>
+ *
+ * With a thread of its own ({@link #AbstractWorkerPortal(PortalOptions, String)}), the thread comes
+ * from {@link #newThread(Runnable)}, is named after the portal, and parks while the queue is empty;
+ * submitting wakes it only when it is parked. Interrupts that reach that thread outside a call are
+ * read as wake-ups and cleared before the next call runs, as {@code ThreadPoolExecutor} does. A
+ * portal asked not to be a daemon whose thread is one anyway (a virtual thread) keeps the JVM alive
+ * with a shared non-daemon keeper thread until it terminates.
+ *
+ * <p>Over an executor ({@link #AbstractWorkerPortal(PortalOptions, String, Executor)}), the portal
+ * hands the executor one drain task at a time, which runs queued calls in order; calls never run
+ * concurrently, whatever the executor's size. An executor that refuses a drain ends the calls
+ * queued at that moment, cancelled with the refusal as cause.
+ *
+ * <p>The lock is never held while code the portal does not own runs: calls, hooks, the thread
+ * factory, the executor.
+ */
+public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundPortal {
+
+  private static final Logger log = LoggerFactory.getLogger(AbstractWorkerPortal.class);
+  private static final ConcurrentHashMap<String, AtomicInteger> GENERATED_NAMES =
+      new ConcurrentHashMap<>();
+
+  /** The message of the {@link IllegalStateException} for a second submit to a run-once portal. */
+  public static final String RUN_ONCE_MESSAGE =
+      "Worker configured to only run once. A call has already been submitted.";
+
+  /** How many tasks one drain runs on an executor before it lets the executor do other work. */
+  private static final int DRAIN_BATCH = 1024;
+
+  private enum State {
+    NEW,
+    RUNNING,
+    SHUTTING_DOWN,
+    TERMINATED;
+
+    boolean isShutdown() {
+      return this == SHUTTING_DOWN || this == TERMINATED;
+    }
+  }
+
+  private final String name;
+  private final boolean daemon;
+  private final boolean runOnce;
+  private final Executor executor; // null: a thread of its own
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Handle handle = new Handle();
+
+  // written under lock; read anywhere
+  private volatile State state = State.NEW;
+  private boolean submitted; // guarded by lock
+
+  /** The portal's own thread, once made (a thread of its own only). */
+  private volatile Thread thread;
+
+  /** The thread running this portal's tasks right now (over an executor only). */
+  private volatile Thread draining;
+
+  /** The call whose run() is on the stack right now. */
+  private volatile Call<?> running;
+
+  /** A thread of its own: set while it is parked, so submitters know to unpark it. */
+  private volatile boolean idle;
+
+  /** Over an executor: a drain is queued on it or running, so no other may be. Start holds it. */
+  private final AtomicBoolean drainScheduled = new AtomicBoolean(true);
+
+  private volatile boolean keepingAlive;
+  private volatile PortalSupport.Registration registration;
+
+  /**
+   * A portal that runs its calls on a thread of its own, made by {@link #newThread(Runnable)} when
+   * the portal starts.
+   *
+   * @param options name (null: {@code namePrefix-N}), daemon flag, run-once
+   * @param namePrefix the prefix of generated names, such as {@code "WorkerThread"}
+   * @throws NullPointerException if an argument is null
+   */
+  protected AbstractWorkerPortal(PortalOptions options, String namePrefix) {
+    this(options, namePrefix, null, false);
+  }
+
+  /**
+   * A portal that runs its calls on {@code executor}, one drain task at a time. The executor stays
+   * the caller's: the portal never shuts it down. {@link #isDaemon()} reports the option, but
+   * whether the executor's threads keep the JVM alive is the executor's business.
+   *
+   * @param options name (null: {@code namePrefix-N}), daemon flag, run-once
+   * @param namePrefix the prefix of generated names
+   * @param executor where drains run
+   * @throws NullPointerException if an argument is null
+   */
+  protected AbstractWorkerPortal(PortalOptions options, String namePrefix, Executor executor) {
+    this(options, namePrefix, requireNonNull(executor, "executor"), true);
+  }
+
+  private AbstractWorkerPortal(
+      PortalOptions options, String namePrefix, Executor executor, boolean overExecutor) {
+    requireNonNull(options, "options");
+    requireNonNull(namePrefix, "namePrefix");
+    this.name =
+        options.name() != null
+            ? options.name()
+            : namePrefix
+                + "-"
+                + GENERATED_NAMES
+                    .computeIfAbsent(namePrefix, prefix -> new AtomicInteger())
+                    .incrementAndGet();
+    this.daemon = options.daemon();
+    this.runOnce = options.runOnce();
+    this.executor = executor;
+  }
+
+  private static <T> T requireNonNull(T value, String what) {
+    if (value == null) {
+      throw new NullPointerException(what);
+    }
+    return value;
+  }
+
+  // ---------------------------------------------------------------- hooks
+
+  /**
+   * Makes the portal's thread (a thread of its own only), not started, running {@code body}. By
+   * default a platform thread named after the portal with its daemon flag. Override to make another
+   * kind, such as {@code Thread.ofVirtual().name(name()).unstarted(body)}; keep the name.
+   *
+   * @param body what the thread must run
+   * @return the unstarted thread
+   */
+  protected Thread newThread(Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(daemon);
+    return t;
+  }
+
+  /**
+   * Runs on the portal's thread (or in its first drain) before the first call. A throw fails the
+   * start: the portal terminates and the calls it took are cancelled with the failure as cause.
+   * Does nothing by default.
+   *
+   * @throws Exception a start-up failure
+   */
+  protected void onStart() throws Exception {}
+
+  /**
+   * Runs one call on the portal's thread. By default {@code call.run()}; a throw is logged and the
+   * portal goes on.
+   *
+   * @param call the call, whose runner is this portal
+   */
+  protected void runCall(Call<?> call) {
+    call.run();
+  }
+
+  /**
+   * Runs once, on the portal's thread, after the portal terminated and before {@link
+   * #awaitTermination} returns: release what the portal owns here. Also after a failed start. Does
+   * nothing by default; a throw is logged.
+   */
+  protected void onTerminated() {}
+
+  // package-private hooks for AbstractLoopPortal
+
+  /** On the portal's thread when the queued calls ahead of the shutdown ran. */
+  void onShutdown() {
+    terminate();
+  }
+
+  /** Just before the portal terminates, on its thread. */
+  void beforeTerminate() {}
+
+  /** Shutdown calls that will never run now; the lock is held. */
+  List<Call<?>> takeShutdownCallsLocked() {
+    return List.of();
+  }
+
+  /** Calls in flight that the portal would cancel at shutdown. */
+  List<Call<?>> inFlight() {
+    return List.of();
+  }
+
+  /** Binds the thread that runs this portal's tasks, while it runs them. */
+  ContextKey.Scope bindThread() {
+    return () -> {};
+  }
+
+  /** Runs {@code action} under the lifecycle lock; it must not run code the portal does not own. */
+  final void locked(Runnable action) {
+    lock.lock();
+    try {
+      action.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Like {@link #locked(Runnable)}, returning what {@code action} returns. */
+  final <T> T lockedGet(java.util.function.Supplier<T> action) {
+    lock.lock();
+    try {
+      return action.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- taking work
+
+  @Override
+  public final <T> Call<T> submit(Call<T> call) {
+    requireNonNull(call, "call");
+    boolean launch;
+    lock.lock();
+    try {
+      // A run-once portal shuts itself down as it takes its call: say why the second is refused.
+      if (runOnce && submitted) {
+        throw new IllegalStateException(RUN_ONCE_MESSAGE);
+      }
+      if (state.isShutdown()) {
+        throw new RejectedExecutionException(
+            "Cannot submit " + call + " to " + name + ": it has been shut down");
+      }
+      call.setRunner(this); // throws if the call has a runner: nothing has changed yet
+      submitted = true;
+      tasks.offer(new CallTask(call));
+      launch = markStartedLocked();
+      if (runOnce) {
+        shutdownLocked();
+      }
+    } finally {
+      lock.unlock();
+    }
+    afterEnqueue(launch);
+    return call;
+  }
+
+  /**
+   * Queues a task while the portal takes tasks: for subclasses whose tasks are accepted longer than
+   * calls (a loop runs plain tasks until it terminates).
+   *
+   * @param task the task
+   * @param untilTerminated whether to accept while shutting down
+   * @throws RejectedExecutionException if the portal takes no more tasks
+   */
+  final void enqueue(Runnable task, boolean untilTerminated) {
+    boolean launch;
+    lock.lock();
+    try {
+      State s = state;
+      if (s == State.TERMINATED || (!untilTerminated && s.isShutdown())) {
+        throw new RejectedExecutionException(
+            "Cannot run "
+                + task
+                + " on "
+                + name
+                + (s == State.TERMINATED ? ": it has terminated" : ": it has been shut down"));
+      }
+      tasks.offer(task);
+      launch = markStartedLocked();
+    } finally {
+      lock.unlock();
+    }
+    afterEnqueue(launch);
+  }
+
+  /**
+   * Queues a step of the portal's own shutdown sequence; it runs unless the portal was abandoned.
+   */
+  final void enqueueInternal(Runnable step) {
+    tasks.offer(step);
+    wake();
+  }
+
+  private void afterEnqueue(boolean launch) {
+    if (launch) {
+      launch();
+    } else {
+      wake();
+    }
+  }
+
+  /** Guarded by lock: NEW becomes RUNNING; returns whether the caller must launch. */
+  boolean markStartedLocked() {
+    if (state != State.NEW) {
+      return false;
+    }
+    state = State.RUNNING;
+    return true;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public void start() {
+    boolean launch;
+    lock.lock();
+    try {
+      if (state.isShutdown()) {
+        if (ready.isCompletedExceptionally()) {
+          throw startFailure();
+        }
+        throw new RejectedExecutionException("Cannot start " + name + ": it has been shut down");
+      }
+      launch = markStartedLocked();
+    } finally {
+      lock.unlock();
+    }
+    if (launch && !launch()) {
+      throw startFailure();
+    }
+  }
+
+  /**
+   * Starts the thread or the first drain; on failure ends the portal. Outside the lock.
+   *
+   * @return false if the start failed
+   */
+  private boolean launch() {
+    try {
+      registration = support().register(handle);
+      if (executor == null) {
+        Thread t = newThread(this::threadBody);
+        if (!daemon && t.isDaemon()) {
+          KeepAlive.acquire();
+          keepingAlive = true;
+        }
+        thread = t;
+        t.start();
+      } else {
+        executor.execute(this::firstDrain);
+      }
+      return true;
+    } catch (Throwable t) {
+      failStart(t);
+      return false;
+    }
+  }
+
+  /** The start failed: nothing the portal took will run, so it all ends with the failure. */
+  private void failStart(Throwable failure) {
+    List<Call<?>> shutdownCalls;
+    lock.lock();
+    try {
+      state = State.TERMINATED;
+      shutdownCalls = takeShutdownCallsLocked();
+    } finally {
+      lock.unlock();
+    }
+    ready.completeExceptionally(failure);
+    log.error("{} failed to start", name, failure);
+    int cancelled = cancelQueued(failure);
+    for (Call<?> call : shutdownCalls) {
+      if (call.cancel(failure)) {
+        cancelled++;
+      }
+    }
+    if (cancelled > 0) {
+      log.warn("{} cancelled {} call(s) it had taken: it failed to start", name, cancelled);
+    }
+    end();
+  }
+
+  /** The portal's start-up failure as something to throw. */
+  private RuntimeException startFailure() {
+    Throwable cause = ready.handle((value, error) -> error).join();
+    if (cause instanceof RuntimeException) {
+      return (RuntimeException) cause;
+    }
+    if (cause instanceof Error) {
+      throw (Error) cause;
+    }
+    return new IllegalStateException(name + " failed to start", cause);
+  }
+
+  /**
+   * Waits until the portal's {@link #onStart()} has run, and rethrows its failure. For loops, whose
+   * {@code start()} returns once the loop is ready.
+   */
+  final void awaitReady() {
+    if (!ready.isDone()) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw interrupted(new InterruptedException(), "waiting for " + name + " to start");
+      }
+      try {
+        ready.get();
+      } catch (InterruptedException e) {
+        throw interrupted(e, "waiting for " + name + " to start");
+      } catch (Exception e) {
+        // reported below
+      }
+    }
+    if (ready.isCompletedExceptionally()) {
+      throw startFailure();
+    }
+  }
+
+  private static CompletionException interrupted(InterruptedException e, String what) {
+    Thread.currentThread().interrupt();
+    return new CompletionException("Interrupted while " + what, e);
+  }
+
+  @Override
+  public void shutdown() {
+    Transition next;
+    lock.lock();
+    try {
+      next = shutdownLocked();
+    } finally {
+      lock.unlock();
+    }
+    switch (next) {
+      case LAUNCH:
+        launch();
+        break;
+      case END:
+        ready.complete(null); // never started: nothing will ever run here
+        end();
+        break;
+      default:
+        wake();
+    }
+  }
+
+  /** What the caller of {@link #shutdownLocked()} does once it let go of the lock. */
+  private enum Transition {
+    LAUNCH,
+    END,
+    WAKE
+  }
+
+  /**
+   * Guarded by lock. A new portal terminates at once, unless it holds work that was promised to run
+   * (a loop's shutdown calls): then it starts and shuts down behind that work.
+   */
+  private Transition shutdownLocked() {
+    Transition next = Transition.WAKE;
+    if (state == State.NEW) {
+      if (!holdsWorkLocked()) {
+        state = State.TERMINATED;
+        return Transition.END;
+      }
+      markStartedLocked();
+      next = Transition.LAUNCH;
+    }
+    if (state == State.RUNNING) {
+      state = State.SHUTTING_DOWN;
+      tasks.offer(new ShutdownMarker());
+    }
+    return next;
+  }
+
+  /** Whether a portal that never started holds work it promised to run; the lock is held. */
+  boolean holdsWorkLocked() {
+    return false;
+  }
+
+  /**
+   * Ends the shutdown sequence on the portal's thread: the portal terminates, and runs the tasks
+   * still queued (none of them a call: calls are refused from the shutdown on).
+   */
+  final void terminate() {
+    beforeTerminate();
+    lock.lock();
+    try {
+      state = State.TERMINATED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    Deadline deadline = Deadline.after(timeout);
+    if (terminated.getCount() > 0 && runsOnlyOn(Thread.currentThread())) {
+      throw new IllegalStateException(
+          "Cannot await the termination of "
+              + name
+              + " on its own thread: it would wait for itself");
+    }
+    if (deadline.isNever()) {
+      terminated.await();
+    } else if (!terminated.await(deadline.remainingNanos(), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    Thread t = thread; // the latch opens in the thread's last moments: wait for its exit too
+    if (t == null || t == Thread.currentThread()) {
+      return true;
+    }
+    if (deadline.isNever()) {
+      t.join();
+    } else {
+      TimeUnit.NANOSECONDS.timedJoin(t, Math.max(1, deadline.remainingNanos()));
+    }
+    return !t.isAlive();
+  }
+
+  /** The portal is done for good: releases what it holds and lets awaitTermination return. */
+  private void end() {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      onTerminated();
+    } catch (Throwable t) {
+      log.error("onTerminated() of {} threw", name, t);
+    }
+    PortalSupport.Registration r = registration;
+    if (r != null) {
+      r.close();
+    }
+    if (keepingAlive) {
+      KeepAlive.release();
+    }
+    terminated.countDown();
+  }
+
+  @Override
+  public final boolean isShutdown() {
+    return state.isShutdown();
+  }
+
+  @Override
+  public final boolean isRunning() {
+    State s = state;
+    return s == State.RUNNING || s == State.SHUTTING_DOWN;
+  }
+
+  /**
+   * Whether the portal has terminated: shut down, its queue drained, its shutdown done.
+   *
+   * @return true once terminated
+   */
+  public final boolean isTerminated() {
+    return terminated.getCount() == 0;
+  }
+
+  @Override
+  public final boolean isDaemon() {
+    return daemon;
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  @Override
+  public final void close() {
+    shutdown();
+  }
+
+  /**
+   * Whether calls submitted here can only run on {@code candidate}: the portal's own thread. A
+   * portal over an executor runs on whichever thread the executor picks, so by default none; a
+   * subclass over a single-thread executor should say which.
+   */
+  @Override
+  public boolean runsOnlyOn(Thread candidate) {
+    return executor == null && candidate != null && candidate == thread;
+  }
+
+  /** Whether the current thread is running this portal's tasks right now. */
+  final boolean isDrainingThread() {
+    Thread me = Thread.currentThread();
+    return executor == null ? me == thread : me == draining;
+  }
+
+  @Override
+  public String toString() {
+    String simple = getClass().getSimpleName();
+    return (simple.isEmpty() ? "Portal" : simple) + "[" + name + "]";
+  }
+
+  // ---------------------------------------------------------------- the consumer
+
+  /** Wakes whatever drains the queue, if it may be idle. Never under the lock. */
+  private void wake() {
+    if (executor == null) {
+      if (idle) {
+        Thread t = thread;
+        if (t != null) {
+          LockSupport.unpark(t);
+        }
+      }
+    } else if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
+      scheduleDrain();
+    }
+  }
+
+  private void threadBody() {
+    try (ContextKey.Scope bound = bindThread()) {
+      if (begin()) {
+        consume();
+      }
+    } finally {
+      end();
+    }
+  }
+
+  private boolean begin() {
+    try {
+      onStart();
+    } catch (Throwable t) {
+      failStart(t);
+      return false;
+    }
+    ready.complete(null);
+    return true;
+  }
+
+  /** A thread of its own: runs tasks, parking while there are none, until terminated. */
+  private void consume() {
+    while (true) {
+      runTasks(Integer.MAX_VALUE);
+      if (state == State.TERMINATED) {
+        runTasks(Integer.MAX_VALUE); // accepted before the state changed
+        return;
+      }
+      idle = true;
+      // Written idle before looking: a submitter queues before it looks at idle, so one of us
+      // sees the other.
+      if (tasks.isEmpty() && state != State.TERMINATED) {
+        LockSupport.park(this);
+      }
+      idle = false;
+    }
+  }
+
+  /** Runs up to {@code budget} queued tasks on this thread. */
+  private void runTasks(int budget) {
+    for (int ran = 0; ran < budget; ran++) {
+      Runnable task = tasks.poll();
+      if (task == null) {
+        return;
+      }
+      if (executor == null) {
+        Thread.interrupted(); // a stray interrupt of our own thread was a wake-up, not the call's
+      }
+      try {
+        task.run();
+      } catch (Throwable t) {
+        log.error("Task {} threw on {}", task, name, t);
+      }
+    }
+  }
+
+  private void firstDrain() {
+    boolean started;
+    try (ContextKey.Scope bound = bindThread()) {
+      draining = Thread.currentThread();
+      started = begin();
+    } finally {
+      draining = null;
+    }
+    if (started) {
+      drain();
+    } else {
+      end();
+    }
+  }
+
+  /** Over an executor: one drain, then hand the queue back (or reschedule if it is not empty). */
+  private void drain() {
+    boolean over;
+    try (ContextKey.Scope bound = bindThread()) {
+      draining = Thread.currentThread();
+      runTasks(DRAIN_BATCH);
+      over = state == State.TERMINATED;
+      if (over) {
+        runTasks(Integer.MAX_VALUE);
+      }
+    } finally {
+      draining = null;
+    }
+    if (over) {
+      end(); // the drain baton is kept for good: nothing runs here any more
+      return;
+    }
+    drainScheduled.set(false);
+    if (!tasks.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+      scheduleDrain();
+    }
+  }
+
+  private void scheduleDrain() {
+    try {
+      executor.execute(this::drain);
+    } catch (Throwable refused) {
+      drainRefused(refused);
+    }
+  }
+
+  /** The executor will not run a drain: end what is queued, and the portal if it was ending. */
+  private void drainRefused(Throwable refused) {
+    boolean shutdownPending = false;
+    int cancelled = 0;
+    int dropped = 0;
+    for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+      if (task instanceof CallTask) {
+        if (((CallTask) task).call.cancel(refused)) {
+          cancelled++;
+        }
+      } else if (task instanceof ShutdownMarker) {
+        shutdownPending = true;
+      } else {
+        dropped++;
+      }
+    }
+    log.warn(
+        "The executor of {} refused to run its calls: cancelled {} call(s), dropped {} task(s)",
+        name,
+        cancelled,
+        dropped,
+        refused);
+    if (shutdownPending || state == State.TERMINATED) {
+      handle.abandon(refused);
+      end();
+    } else {
+      drainScheduled.set(false); // the next submit tries the executor again
+    }
+  }
+
+  /** Cancels every call still queued with {@code cause}; returns how many it cancelled. */
+  private int cancelQueued(Throwable cause) {
+    int cancelled = 0;
+    for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+      if (task instanceof CallTask && ((CallTask) task).call.cancel(cause)) {
+        cancelled++;
+      }
+    }
+    return cancelled;
+  }
+
+  private static PortalSupport support() {
+    return RuntimeBinding.runtime().portalSupport();
+  }
+
+  /** Runs a call and marks it as the portal's running call meanwhile. */
+  private final class CallTask implements Runnable {
+    final Call<?> call;
+
+    CallTask(Call<?> call) {
+      this.call = call;
+    }
+
+    @Override
+    public void run() {
+      running = call;
+      try {
+        runCall(call);
+      } finally {
+        running = null;
+      }
+    }
+
+    @Override
+    public String toString() {
+      return call.toString();
+    }
+  }
+
+  /** Queued by shutdown(): every call queued before it has run when it runs. */
+  private final class ShutdownMarker implements Runnable {
+    @Override
+    public void run() {
+      onShutdown();
+    }
+
+    @Override
+    public String toString() {
+      return "shutdown of " + name;
+    }
+  }
+
+  /** What the runtime holds on this portal while it is live. */
+  private final class Handle implements PortalHandle {
+    @Override
+    public Portal portal() {
+      return AbstractWorkerPortal.this;
+    }
+
+    @Override
+    public Optional<Thread> thread() {
+      Thread t = executor == null ? thread : draining;
+      return Optional.ofNullable(t);
+    }
+
+    @Override
+    public int abandon(Throwable cause) {
+      List<Call<?>> shutdownCalls;
+      lock.lock();
+      try {
+        state = State.TERMINATED;
+        shutdownCalls = takeShutdownCallsLocked();
+      } finally {
+        lock.unlock();
+      }
+      int cancelled = cancelQueued(cause);
+      List<Call<?>> rest = new ArrayList<>(shutdownCalls);
+      rest.addAll(inFlight());
+      Call<?> current = running;
+      if (current != null) {
+        rest.add(current);
+      }
+      for (Call<?> call : rest) {
+        if (call.cancel(cause)) {
+          cancelled++;
+        }
+      }
+      wake(); // a parked thread sees TERMINATED and ends
+      return cancelled;
+    }
+
+    @Override
+    public String toString() {
+      return AbstractWorkerPortal.this.toString();
+    }
+  }
+}
