@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.portal4j.Call;
-import org.portal4j.spi.ThreadBoundPortal;
+import org.portal4j.PortalOptions;
+import org.portal4j.spi.support.AbstractWorkerPortal;
+import org.portal4j.spi.support.Deadline;
 
 /**
  * A portal whose calls run on a thread of yours (a UI thread, a game loop, a thread that owns a
@@ -12,20 +14,27 @@ import org.portal4j.spi.ThreadBoundPortal;
  * #runNext(Duration)}. Any thread may submit; use it with {@code FromSync.callIn(portal, ...)} to
  * run something on your thread and wait for the result.
  *
- * <p>Guarantees: {@link #submit} sets the runner and queues the call, and never throws after that
- * (the queue is unbounded); each call's {@link Call#run()} happens once, on the owner thread, in
- * submission order. Calls wait in the queue until the owner runs them: if the owner stops pumping,
- * they wait forever (their timeouts still cancel them).
+ * <p>The lifecycle is {@link AbstractWorkerPortal}'s (start, shutdown, run-once, every call taken
+ * ends); the portal's "executor" is your thread: the portal hands it drain tasks, which your
+ * thread runs when it pumps. Calls run once each, on the owner thread, in submission order. If the
+ * owner stops pumping they wait (their timeouts still cancel them).
  *
- * <p>It is a {@link ThreadBoundPortal}: waiting on the owner thread for one of its calls that has
- * not started could never end (only the waiting thread could run it), so {@code FromSync.callIn} on
- * the owner fails fast with an {@link IllegalStateException} instead of hanging.
+ * <p>Bound to the owner thread: waiting on the owner for one of its calls that has not started
+ * could never end (only the waiting thread could run it), so {@code FromSync.callIn} on the owner
+ * fails fast with an {@link IllegalStateException} instead of hanging.
  */
-public final class UserThreadPortal implements ThreadBoundPortal {
+public final class UserThreadPortal extends AbstractWorkerPortal {
 
-  private final String name;
   private final Thread owner;
-  private final LinkedBlockingQueue<Call<?>> queue = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Runnable> drains;
+  private int ran; // calls run by the current pump; touched by the owner thread only
+
+  private UserThreadPortal(
+      String name, Thread owner, LinkedBlockingQueue<Runnable> drains) {
+    super(PortalOptions.builder().name(name).build(), "UserThread", drains::add);
+    this.owner = owner;
+    this.drains = drains;
+  }
 
   /**
    * A portal for {@code owner}'s calls.
@@ -34,11 +43,21 @@ public final class UserThreadPortal implements ThreadBoundPortal {
    * @param owner the only thread that runs its calls
    */
   public UserThreadPortal(String name, Thread owner) {
-    if (name == null || owner == null) {
-      throw new NullPointerException(name == null ? "name" : "owner");
+    this(requireName(name), requireOwner(owner), new LinkedBlockingQueue<>());
+  }
+
+  private static String requireName(String name) {
+    if (name == null) {
+      throw new NullPointerException("name");
     }
-    this.name = name;
-    this.owner = owner;
+    return name;
+  }
+
+  private static Thread requireOwner(Thread owner) {
+    if (owner == null) {
+      throw new NullPointerException("owner");
+    }
+    return owner;
   }
 
   /**
@@ -51,47 +70,40 @@ public final class UserThreadPortal implements ThreadBoundPortal {
     return new UserThreadPortal(name, Thread.currentThread());
   }
 
-  @Override
-  public <T> Call<T> submit(Call<T> call) {
-    if (call == null) {
-      throw new NullPointerException("call");
-    }
-    call.setRunner(this); // throws if the call was submitted elsewhere, before anything is queued
-    queue.add(call); // unbounded: cannot fail, so the call is never lost
-    return call;
-  }
-
   /**
-   * Runs the calls queued at this moment, in submission order (calls they submit wait for the next
-   * time).
+   * Runs the queued calls, in submission order, and those they queue meanwhile.
    *
    * @return how many calls ran
    * @throws IllegalStateException if the current thread is not the owner
    */
   public int runPending() {
     requireOwner();
-    int count = queue.size();
-    for (int i = 0; i < count; i++) {
-      queue.remove().run();
+    ran = 0;
+    for (Runnable drain = drains.poll(); drain != null; drain = drains.poll()) {
+      drain.run();
     }
-    return count;
+    return ran;
   }
 
   /**
-   * Waits for the next call, at most {@code timeout}, and runs it.
+   * Waits for queued calls, at most {@code timeout}, and runs them.
    *
-   * @param timeout how long to wait for a call
-   * @return true if a call ran, false if none came in time
+   * @param timeout how long to wait for a call; huge means forever
+   * @return true if calls ran, false if none came in time
    * @throws InterruptedException if the owner is interrupted while waiting
    * @throws IllegalStateException if the current thread is not the owner
    */
   public boolean runNext(Duration timeout) throws InterruptedException {
     requireOwner();
-    Call<?> call = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    if (call == null) {
+    Deadline deadline = Deadline.after(timeout);
+    Runnable drain =
+        deadline.isNever()
+            ? drains.take()
+            : drains.poll(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+    if (drain == null) {
       return false;
     }
-    call.run();
+    drain.run();
     return true;
   }
 
@@ -101,10 +113,16 @@ public final class UserThreadPortal implements ThreadBoundPortal {
           "Only "
               + owner.getName()
               + " runs the calls of "
-              + name
+              + name()
               + ", not "
               + Thread.currentThread().getName());
     }
+  }
+
+  @Override
+  protected void runCall(Call<?> call) {
+    ran++;
+    call.run();
   }
 
   @Override
@@ -113,12 +131,7 @@ public final class UserThreadPortal implements ThreadBoundPortal {
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
   public String toString() {
-    return "UserThreadPortal[" + name + " on " + owner.getName() + "]";
+    return "UserThreadPortal[" + name() + " on " + owner.getName() + "]";
   }
 }
