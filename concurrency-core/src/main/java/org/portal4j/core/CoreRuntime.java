@@ -131,6 +131,7 @@ public final class CoreRuntime implements ConcurrencyRuntime {
         loop = fresh;
       }
       try {
+        live.ensureHook(); // the exit sequence shuts the global loop down, whoever made it
         loop.start();
         return loop;
       } catch (RejectedExecutionException e) {

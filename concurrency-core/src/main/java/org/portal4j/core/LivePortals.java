@@ -59,11 +59,16 @@ final class LivePortals {
   }
 
   PortalSupport.Registration register(PortalHandle portal) {
+    ensureHook();
+    live.add(portal);
+    return () -> live.remove(portal);
+  }
+
+  /** Installs the exit hook if it is not in place yet. */
+  void ensureHook() {
     if (!hooked.get() && hooked.compareAndSet(false, true)) {
       addHook();
     }
-    live.add(portal);
-    return () -> live.remove(portal);
   }
 
   List<PortalHandle> snapshot() {

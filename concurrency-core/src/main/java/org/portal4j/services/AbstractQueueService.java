@@ -47,11 +47,12 @@ import org.slf4j.LoggerFactory;
  *       every item accepted before, runs {@link #onStop()}, and stops. A stopped service keeps no
  *       queue, task, timer or callback alive and is no longer reachable from portal4j.
  *   <li>When the global loop shuts down, the services running on it are drained first (bounded by
- *       the loop's shutdown grace). At JVM exit, one shutdown hook drains every running service,
- *       bounded by the system property {@code portal4j.services.exitTimeout} (milliseconds or an
- *       ISO-8601 duration; default 10 s). Items a service can no longer handle (its loop went away
- *       before it drained, or its {@link #onStart()} failed) are logged at WARN with their count; a
- *       {@link FutureQueueService} fails their futures.
+ *       the loop's shutdown grace). At JVM exit the runtime's shutdown hook shuts the global loop
+ *       down, so the services drain, bounded by the system property {@code portal4j.exitTimeout}
+ *       (or {@code portal4j.services.exitTimeout}; milliseconds or an ISO-8601 duration; default 10
+ *       s). Items a service can no longer handle (its loop went away before it drained, or its
+ *       {@link #onStart()} failed) are logged at WARN with their count; a {@link
+ *       FutureQueueService} fails their futures.
  * </ul>
  *
  * <h2>Threads</h2>
@@ -672,13 +673,26 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
     }
   }
 
-  private void loopLost(RejectedExecutionException e) {
+  private void loopLost(Throwable cause) {
     if (!loopLost) {
       loopLost = true;
       gate.getAndUpdate(x -> x | CLOSED);
       state.compareAndSet(State.RUNNING, State.STOPPING);
-      log.warn("{} lost its event loop before it drained", this, e);
+      log.warn(
+          "{} lost its event loop before it drained, with {} accepted item(s) not handled yet",
+          this,
+          pendingCount(),
+          cause);
     }
+  }
+
+  /**
+   * The loop's drain of this service was cancelled (its shutdown grace ran out, or the JVM exited
+   * with the loop unable to run it): no drain will come, so the items left are abandoned.
+   */
+  final void loopGone(Throwable cause) {
+    loopLost(cause);
+    wake();
   }
 
   private void finish() {

@@ -23,18 +23,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every queue service of the JVM: the running instance per (class, key), the set of services not
- * yet stopped, and the two things that drain them when the process or the loop goes away (one JVM
- * shutdown hook, one shutdown call per global loop).
+ * yet stopped, and what drains them when the loop goes away: one shutdown call per global loop (the
+ * runtime's JVM exit hook shuts the global loop down, so it runs at exit too).
  *
- * <p>Both of those reach services only through this class's static sets, never through a reference
- * of their own, so a stopped service (removed from both sets) is garbage.
+ * <p>That shutdown call reaches services only through this class's static sets, never through a
+ * reference of its own, so a stopped service (removed from both sets) is garbage.
  */
 final class ServiceRegistry {
-
-  /** System property: how long the JVM shutdown hook waits for services to drain. */
-  static final String EXIT_TIMEOUT_PROPERTY = "portal4j.services.exitTimeout";
-
-  static final Duration DEFAULT_EXIT_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Logger log = LoggerFactory.getLogger(AbstractQueueService.class);
   private static final int ATTACH_ATTEMPTS = 3;
@@ -49,7 +44,6 @@ final class ServiceRegistry {
   // Held only while registering hooks: never around anything that waits.
   private static final ReentrantLock HOOKS = new ReentrantLock();
   private static LoopPortal hookedLoop; // guarded by HOOKS
-  private static boolean exitHookAdded; // guarded by HOOKS
 
   private ServiceRegistry() {}
 
@@ -99,10 +93,11 @@ final class ServiceRegistry {
       LoopPortal loop = Portals.globalLoop();
       HOOKS.lock();
       try {
-        addExitHookLocked();
         if (hookedLoop != loop) {
-          loop.addShutdownCall(
-              Call.ofAsync("drain queue services on " + loop.name(), () -> drainOn(loop)));
+          Call<Void> drain =
+              Call.ofAsync("drain queue services on " + loop.name(), () -> drainOn(loop));
+          drain.addDoneCallback(done -> drainEnded(done, loop));
+          loop.addShutdownCall(drain);
           hookedLoop = loop;
         }
       } catch (RejectedExecutionException e) {
@@ -183,6 +178,22 @@ final class ServiceRegistry {
     }
   }
 
+  /**
+   * The loop's drain ended. Cancelled (its grace ran out, or the JVM exited with the loop unable to
+   * run it), it drained nothing more: the services still on that loop abandon what is left.
+   */
+  private static void drainEnded(Call<Void> drain, LoopPortal loop) {
+    if (!drain.isCancelled()) {
+      return;
+    }
+    Throwable cause = drain.toCompletableFuture().handle((value, error) -> error).join();
+    for (AbstractQueueService service : LIVE) {
+      if (service.loop() == loop) {
+        service.loopGone(cause);
+      }
+    }
+  }
+
   /** The loop's shutdown call: drains every live service bound to that loop, on the loop. */
   private static CompletionStage<Void> drainOn(LoopPortal loop) {
     List<CompletableFuture<Void>> stops = new ArrayList<>();
@@ -192,65 +203,5 @@ final class ServiceRegistry {
       }
     }
     return CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0]));
-  }
-
-  private static void addExitHookLocked() {
-    if (exitHookAdded) {
-      return;
-    }
-    exitHookAdded = true;
-    try {
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(ServiceRegistry::drainAtExit, "portal4j-services-exit"));
-    } catch (IllegalStateException e) {
-      // The JVM is already exiting; a service started now is drained by no one but its caller.
-    }
-  }
-
-  /**
-   * The JVM shutdown hook: drains every live service, bounded by the exit timeout. Rounds repeat so
-   * that services started while exiting are drained too.
-   */
-  private static void drainAtExit() {
-    Duration timeout = exitTimeout();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try {
-      while (!LIVE.isEmpty()) {
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
-          log.warn("Queue services still not drained {} after the JVM began to exit", timeout);
-          return;
-        }
-        if (!drainAll(List.copyOf(LIVE), Duration.ofNanos(remaining))) {
-          return; // drainAll logged what is left
-        }
-      }
-    } catch (RuntimeException e) {
-      log.error("Draining queue services at exit failed", e);
-    }
-  }
-
-  static Duration exitTimeout() {
-    String value = System.getProperty(EXIT_TIMEOUT_PROPERTY);
-    if (value == null || value.isBlank()) {
-      return DEFAULT_EXIT_TIMEOUT;
-    }
-    try {
-      Duration parsed =
-          value.trim().toUpperCase().startsWith("P")
-              ? Duration.parse(value.trim())
-              : Duration.ofMillis(Long.parseLong(value.trim()));
-      if (!parsed.isNegative()) {
-        return parsed;
-      }
-    } catch (RuntimeException e) {
-      // reported below
-    }
-    log.warn(
-        "Ignoring -D{}={}: expected milliseconds or an ISO-8601 duration such as PT10S; using {}",
-        EXIT_TIMEOUT_PROPERTY,
-        value,
-        DEFAULT_EXIT_TIMEOUT);
-    return DEFAULT_EXIT_TIMEOUT;
   }
 }

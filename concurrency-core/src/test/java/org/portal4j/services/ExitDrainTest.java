@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -79,31 +78,5 @@ class ExitDrainTest {
 
   private static List<String> readLines(Path file) throws IOException {
     return Files.exists(file) ? Files.readAllLines(file) : List.of();
-  }
-
-  @Test
-  void theExitTimeoutIsReadFromMillisecondsOrAnIsoDurationAndFallsBackWhenInvalid() {
-    String property = ServiceRegistry.EXIT_TIMEOUT_PROPERTY;
-    String before = System.getProperty(property);
-    try (LogCapture logs = LogCapture.start()) {
-      System.setProperty(property, "1500");
-      assertEquals(Duration.ofMillis(1500), ServiceRegistry.exitTimeout());
-      System.setProperty(property, "PT3S");
-      assertEquals(Duration.ofSeconds(3), ServiceRegistry.exitTimeout());
-      System.setProperty(property, "soon");
-      assertEquals(ServiceRegistry.DEFAULT_EXIT_TIMEOUT, ServiceRegistry.exitTimeout());
-      assertTrue(
-          logs.messages(ch.qos.logback.classic.Level.WARN).stream()
-              .anyMatch(m -> m.contains("soon")),
-          logs.events().toString());
-      System.clearProperty(property);
-      assertEquals(ServiceRegistry.DEFAULT_EXIT_TIMEOUT, ServiceRegistry.exitTimeout());
-    } finally {
-      if (before == null) {
-        System.clearProperty(property);
-      } else {
-        System.setProperty(property, before);
-      }
-    }
   }
 }

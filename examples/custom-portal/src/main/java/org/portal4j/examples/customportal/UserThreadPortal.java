@@ -15,9 +15,9 @@ import org.portal4j.spi.support.Deadline;
  * run something on your thread and wait for the result.
  *
  * <p>The lifecycle is {@link AbstractWorkerPortal}'s (start, shutdown, run-once, every call taken
- * ends); the portal's "executor" is your thread: the portal hands it drain tasks, which your
- * thread runs when it pumps. Calls run once each, on the owner thread, in submission order. If the
- * owner stops pumping they wait (their timeouts still cancel them).
+ * ends); the portal's "executor" is your thread: the portal hands it drain tasks, which your thread
+ * runs when it pumps. Calls run once each, on the owner thread, in submission order. If the owner
+ * stops pumping they wait (their timeouts still cancel them).
  *
  * <p>Bound to the owner thread: waiting on the owner for one of its calls that has not started
  * could never end (only the waiting thread could run it), so {@code FromSync.callIn} on the owner
@@ -29,8 +29,7 @@ public final class UserThreadPortal extends AbstractWorkerPortal {
   private final LinkedBlockingQueue<Runnable> drains;
   private int ran; // calls run by the current pump; touched by the owner thread only
 
-  private UserThreadPortal(
-      String name, Thread owner, LinkedBlockingQueue<Runnable> drains) {
+  private UserThreadPortal(String name, Thread owner, LinkedBlockingQueue<Runnable> drains) {
     super(PortalOptions.builder().name(name).build(), "UserThread", drains::add);
     this.owner = owner;
     this.drains = drains;
