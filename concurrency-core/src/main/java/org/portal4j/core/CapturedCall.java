@@ -269,8 +269,13 @@ final class CapturedCall<T> implements Call<T> {
       @SuppressWarnings("unchecked")
       T result = (T) value;
       complete(result, null);
-    } else {
+    } else if (value == null || value instanceof CompletionStage) {
       follow((CompletionStage<?>) value);
+    } else {
+      complete(
+          null,
+          new ClassCastException(
+              "The async function of " + name + " returned a " + value.getClass().getName()));
     }
   }
 
@@ -302,16 +307,20 @@ final class CapturedCall<T> implements Call<T> {
     if (state != RUNNING) { // cancelled meanwhile: the canceller may have missed the stage
       cancelStage(result);
     }
-    result.whenComplete(
-        (value, error) -> {
-          if (error == null) {
-            @SuppressWarnings("unchecked")
-            T typed = (T) value;
-            complete(typed, null);
-          } else {
-            complete(null, unwrap(error));
-          }
-        });
+    try {
+      result.whenComplete(
+          (value, error) -> {
+            if (error == null) {
+              @SuppressWarnings("unchecked")
+              T typed = (T) value;
+              complete(typed, null);
+            } else {
+              complete(null, unwrap(error));
+            }
+          });
+    } catch (Throwable t) { // the stage's class is the user's: it must not leave us running
+      complete(null, t);
+    }
   }
 
   private static Throwable unwrap(Throwable error) {
@@ -453,6 +462,8 @@ final class CapturedCall<T> implements Call<T> {
       stage.toCompletableFuture().cancel(true);
     } catch (UnsupportedOperationException e) {
       log.debug("Stage {} cannot be cancelled; its outcome will be ignored", stage);
+    } catch (Throwable t) { // the stage's class is the user's
+      log.warn("Cancelling stage {} threw; its outcome will be ignored", stage, t);
     }
   }
 

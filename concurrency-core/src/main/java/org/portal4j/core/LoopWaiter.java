@@ -72,7 +72,7 @@ final class LoopWaiter<T> extends AbstractWaiter<T> implements AsyncWaiter<T> {
   /** On the loop: runs every callback queued so far, in order. */
   private void pump() {
     for (Call<?> callback : takeQueued()) {
-      callback.run();
+      callback.run(); // never throws for what the callback does
     }
   }
 

@@ -438,18 +438,19 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
       itemsDone(items);
       return DONE;
     }
-    return stage.handle(
-        (value, error) -> {
-          if (error != null) {
-            log.error(
-                "{} failed to handle {}; going on with the next",
-                this,
-                describe(what),
-                unwrap(error));
-          }
-          itemsDone(items);
-          return null;
-        });
+    return adopt(stage)
+        .handle(
+            (value, error) -> {
+              if (error != null) {
+                log.error(
+                    "{} failed to handle {}; going on with the next",
+                    this,
+                    describe(what),
+                    unwrap(error));
+              }
+              itemsDone(items);
+              return null;
+            });
   }
 
   /** Whether a waitUntilEmpty() waits for items not handled yet: partial batches must go. */
@@ -726,10 +727,36 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   private static CompletionStage<?> lifespan(Callable<? extends CompletionStage<?>> hook) {
     try {
       CompletionStage<?> stage = hook.call();
-      return stage == null ? DONE : stage;
+      return stage == null ? DONE : adopt(stage);
     } catch (Throwable t) {
       return CompletableFuture.failedFuture(t);
     }
+  }
+
+  /**
+   * A stage a hook returned, as a JDK future: the hook's own stage class is user code, and a throw
+   * from its {@code whenComplete} must fail this stage, not the consumer that holds the baton.
+   */
+  static CompletableFuture<Object> adopt(CompletionStage<?> stage) {
+    if (stage instanceof CompletableFuture && stage.getClass() == CompletableFuture.class) {
+      @SuppressWarnings("unchecked")
+      CompletableFuture<Object> jdk = (CompletableFuture<Object>) stage;
+      return jdk;
+    }
+    CompletableFuture<Object> adopted = new CompletableFuture<>();
+    try {
+      stage.whenComplete(
+          (value, error) -> {
+            if (error == null) {
+              adopted.complete(value);
+            } else {
+              adopted.completeExceptionally(error);
+            }
+          });
+    } catch (Throwable t) {
+      adopted.completeExceptionally(t);
+    }
+    return adopted;
   }
 
   private void itemsDone(int count) {

@@ -134,15 +134,20 @@ public abstract non-sealed class FutureQueueService<A, R> extends AbstractQueueS
       request.future.completeExceptionally(t);
       return null;
     }
-    return stage.handle(
-        (result, error) -> {
-          if (error != null) {
-            request.future.completeExceptionally(unwrap(error));
-          } else if (!request.future.complete(result)) {
-            discardSafely(result);
-          }
-          return null;
-        });
+    return adopt(stage)
+        .handle(
+            (value, error) -> {
+              if (error != null) {
+                request.future.completeExceptionally(unwrap(error));
+                return null;
+              }
+              @SuppressWarnings("unchecked")
+              R result = (R) value;
+              if (!request.future.complete(result)) {
+                discardSafely(result);
+              }
+              return null;
+            });
   }
 
   private void discardSafely(R result) {

@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.portal4j.Call;
 import org.portal4j.LoopPortal;
@@ -41,9 +40,12 @@ final class ServiceRegistry {
       new ConcurrentHashMap<>();
   private static final Set<AbstractQueueService> LIVE = ConcurrentHashMap.newKeySet();
 
-  // Held only while registering hooks: never around anything that waits.
-  private static final ReentrantLock HOOKS = new ReentrantLock();
-  private static LoopPortal hookedLoop; // guarded by HOOKS
+  /**
+   * The last loop known to have our drain among its shutdown calls. Written only after the drain
+   * was added, so a thread that reads it knows the drain is there. Racing threads may each add a
+   * drain to a new loop; the extra ones find nothing left to drain.
+   */
+  private static volatile LoopPortal hookedLoop;
 
   private ServiceRegistry() {}
 
@@ -91,20 +93,17 @@ final class ServiceRegistry {
     RejectedExecutionException last = null;
     for (int attempt = 0; attempt < ATTACH_ATTEMPTS; attempt++) {
       LoopPortal loop = Portals.globalLoop();
-      HOOKS.lock();
-      try {
-        if (hookedLoop != loop) {
-          Call<Void> drain =
-              Call.ofAsync("drain queue services on " + loop.name(), () -> drainOn(loop));
-          drain.addDoneCallback(done -> drainEnded(done, loop));
+      if (hookedLoop != loop) {
+        Call<Void> drain =
+            Call.ofAsync("drain queue services on " + loop.name(), () -> drainOn(loop));
+        drain.addDoneCallback(done -> drainEnded(done, loop));
+        try {
           loop.addShutdownCall(drain);
-          hookedLoop = loop;
+        } catch (RejectedExecutionException e) {
+          last = e; // shutting down since we got it: the next turn gets a new one
+          continue;
         }
-      } catch (RejectedExecutionException e) {
-        last = e;
-        continue;
-      } finally {
-        HOOKS.unlock();
+        hookedLoop = loop;
       }
       service.bindLoop(loop); // before it is live, so the loop's shutdown call can find it
       LIVE.add(service);
