@@ -58,7 +58,7 @@ public final class Portals {
   /**
    * A new, not yet started event loop.
    *
-   * @param options how to make it ({@code runOnce} is ignored by loops)
+   * @param options how to make it (with {@code runOnce}, the loop runs one call and shuts down)
    * @return the loop
    * @throws NullPointerException if {@code options} is null
    * @throws IllegalStateException if no runtime is on the class path, or the configured backend is

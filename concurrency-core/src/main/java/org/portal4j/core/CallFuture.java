@@ -68,10 +68,17 @@ final class CallFuture<T> extends CompletableFuture<T> {
     }
   }
 
+  // The JDK's get() and join() report a cancellation in a new CancellationException from Java 23
+  // on; ours throw the call's own CallCancelledException (or CallTimeoutException) on every JDK.
+
   @Override
   public T get() throws InterruptedException, ExecutionException {
     checkBeforeBlocking(this, call);
-    return super.get();
+    try {
+      return super.get();
+    } catch (CancellationException e) {
+      throw call.cancellation(e);
+    }
   }
 
   @Override
@@ -80,13 +87,30 @@ final class CallFuture<T> extends CompletableFuture<T> {
     if (timeout > 0) {
       checkBeforeBlocking(this, call);
     }
-    return super.get(timeout, unit);
+    try {
+      return super.get(timeout, unit);
+    } catch (CancellationException e) {
+      throw call.cancellation(e);
+    }
   }
 
   @Override
   public T join() {
     checkBeforeBlocking(this, call);
-    return super.join();
+    try {
+      return super.join();
+    } catch (CancellationException e) {
+      throw call.cancellation(e);
+    }
+  }
+
+  @Override
+  public T getNow(T valueIfAbsent) {
+    try {
+      return super.getNow(valueIfAbsent);
+    } catch (CancellationException e) {
+      throw call.cancellation(e);
+    }
   }
 
   private static void checkBeforeBlocking(CompletableFuture<?> view, CapturedCall<?> call) {

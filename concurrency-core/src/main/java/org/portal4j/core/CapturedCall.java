@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -579,7 +580,10 @@ final class CapturedCall<T> implements Call<T> {
 
   @Override
   public T result(Duration wait) throws TimeoutException {
-    long nanos = Deadline.nanosOf(wait); // throws NullPointerException for null
+    if (wait == null) {
+      throw new NullPointerException("wait");
+    }
+    long nanos = Deadline.nanosOf(wait);
     if (nanos == Long.MAX_VALUE) {
       return result();
     }
@@ -620,6 +624,12 @@ final class CapturedCall<T> implements Call<T> {
       return (T) value;
     }
     throw rethrow(f);
+  }
+
+  /** The call's own cancellation, for views whose JDK reporting replaced it with {@code seen}. */
+  CancellationException cancellation(CancellationException seen) {
+    Throwable f = state == CANCELLED ? failure : null;
+    return f instanceof CancellationException ? (CancellationException) f : seen;
   }
 
   private static RuntimeException rethrow(Throwable cause) {

@@ -347,6 +347,11 @@ public final class CoreRuntime implements ConcurrencyRuntime {
     if (doneCallbacks == null) {
       throw new NullPointerException("doneCallbacks");
     }
+    for (Call<?> callback : doneCallbacks) {
+      if (callback == null) {
+        throw new NullPointerException("doneCallbacks contains null");
+      }
+    }
     if (timeout != null) {
       call.setTimeout(timeout);
     }

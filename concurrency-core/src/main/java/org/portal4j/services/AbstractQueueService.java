@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import org.portal4j.LoopPortal;
 import org.portal4j.Portals;
 import org.portal4j.core.TimeoutScheduler;
+import org.portal4j.spi.support.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -802,7 +803,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
     long target = accepted.get();
     flushTarget.accumulateAndGet(target, Math::max);
     wake();
-    long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+    Deadline deadline = timeout == null ? Deadline.never() : Deadline.after(timeout);
     if (Thread.currentThread().isInterrupted()) {
       throw interrupted(new InterruptedException(), "waitUntilEmpty");
     }
@@ -816,10 +817,10 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
         return true; // the signal may have been installed after the consumer's last look
       }
       try {
-        if (timeout == null) {
+        if (deadline.isNever()) {
           signal.get();
         } else {
-          long remaining = deadline - System.nanoTime();
+          long remaining = deadline.remainingNanos();
           if (remaining <= 0) {
             return false;
           }
@@ -835,15 +836,20 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
     }
   }
 
-  private boolean await(CompletableFuture<Void> done, Duration timeout, String what) {
+  /**
+   * Waits for a stop that never fails, at most {@code timeout} (null or huge: forever, zero or
+   * negative: not at all). An interrupt ends the wait like {@link org.portal4j.Call#result()}'s.
+   */
+  static boolean await(CompletableFuture<Void> done, Duration timeout, String what) {
     if (Thread.currentThread().isInterrupted()) {
       throw interrupted(new InterruptedException(), what);
     }
     try {
-      if (timeout == null) {
+      long nanos = timeout == null ? Long.MAX_VALUE : Deadline.nanosOf(timeout);
+      if (nanos == Long.MAX_VALUE) {
         done.get();
       } else {
-        done.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        done.get(nanos, TimeUnit.NANOSECONDS);
       }
       return true;
     } catch (TimeoutException e) {

@@ -6,13 +6,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.portal4j.Call;
 import org.portal4j.LoopPortal;
@@ -146,7 +142,7 @@ final class ServiceRegistry {
     for (int i = 0; i < stops.length; i++) {
       stops[i] = services.get(i).stop();
     }
-    boolean done = awaitAll(CompletableFuture.allOf(stops), timeout);
+    boolean done = AbstractQueueService.await(CompletableFuture.allOf(stops), timeout, "drainAll");
     if (!done) {
       for (AbstractQueueService service : services) {
         if (!service.isStopped()) {
@@ -159,22 +155,6 @@ final class ServiceRegistry {
       }
     }
     return done;
-  }
-
-  private static boolean awaitAll(CompletableFuture<Void> all, Duration timeout) {
-    if (Thread.currentThread().isInterrupted()) {
-      throw AbstractQueueService.interrupted(new InterruptedException(), "drainAll");
-    }
-    try {
-      all.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (InterruptedException e) {
-      throw AbstractQueueService.interrupted(e, "drainAll");
-    } catch (ExecutionException e) {
-      throw new CompletionException(e.getCause()); // stops never fail; kept for completeness
-    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.portal4j.core;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -607,5 +608,23 @@ class CallCancellationTest {
     assertTrue(call.toCompletableFuture().isDone());
     assertThrows(CallTimeoutException.class, call::result);
     assertTrue(call.toCompletableFuture().isCancelled());
+  }
+
+  @Test
+  void theFutureViewThrowsTheCallsOwnCancellationFromGetJoinAndGetNowOnEveryJdk() {
+    Call<String> cancelled = Call.of(() -> "never");
+    cancelled.cancel();
+    CallCancelledException own = assertThrows(CallCancelledException.class, cancelled::result);
+    CompletableFuture<String> view = cancelled.toCompletableFuture();
+    assertSame(own, assertThrows(CallCancelledException.class, view::get));
+    assertSame(own, assertThrows(CallCancelledException.class, view::join));
+    assertSame(own, assertThrows(CallCancelledException.class, () -> view.get(1, SECONDS)));
+    assertSame(own, assertThrows(CallCancelledException.class, () -> view.getNow("absent")));
+
+    Call<String> timedOut = Call.<String>of(() -> "never").setTimeout(Duration.ZERO);
+    timedOut.run();
+    CallTimeoutException expired = assertThrows(CallTimeoutException.class, timedOut::result);
+    assertSame(
+        expired, assertThrows(CallTimeoutException.class, timedOut.toCompletableFuture()::join));
   }
 }

@@ -118,20 +118,6 @@ class ErrorsTableTest {
    */
   private static final Map<String, String> KNOWN_BUGS =
       Map.of(
-          "E07",
-          "Call.result(null) names 'duration' (Deadline.nanosOf's parameter), not the argument"
-              + " 'wait'",
-          "E08",
-          "WorkerPortal.awaitTermination(null) names 'duration' (from Deadline.after), not the"
-              + " argument 'timeout'",
-          "E12",
-          "a null among the done callbacks of FromSync/FromAsync.waitForCall* is found only when"
-              + " the waiter takes it: the NullPointerException says 'callback', and the call's"
-              + " timeout was already set",
-          "E25",
-          "drain(Duration), waitUntilEmpty(Duration) and QueueService.drainAll call"
-              + " Duration.toNanos(): a huge patience throws ArithmeticException instead of"
-              + " waiting until done",
           "E61",
           "no cycle detection: there is no DeadlockException, and both cycles hang (the scenario"
               + " gives up after 5 s)");

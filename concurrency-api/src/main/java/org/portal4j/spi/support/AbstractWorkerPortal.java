@@ -405,6 +405,8 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
 
   /** The start failed: nothing the portal took will run, so it all ends with the failure. */
   private void failStart(Throwable failure) {
+    // Recorded before the state says terminated, so a start() that sees the state rethrows it.
+    ready.completeExceptionally(failure);
     List<Call<?>> shutdownCalls;
     lock.lock();
     try {
@@ -413,7 +415,6 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     } finally {
       lock.unlock();
     }
-    ready.completeExceptionally(failure);
     log.error("{} failed to start", name, failure);
     int cancelled = cancelQueued(failure);
     for (Call<?> call : shutdownCalls) {
@@ -537,7 +538,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
 
   @Override
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    Deadline deadline = Deadline.after(timeout);
+    Deadline deadline = Deadline.after(requireNonNull(timeout, "timeout"));
     if (terminated.getCount() > 0 && runsOnlyOn(Thread.currentThread())) {
       throw new IllegalStateException(
           "Cannot await the termination of "
