@@ -44,13 +44,6 @@ class VirtualBackendTest {
   }
 
   @Test
-  void virtualWorkersAreAlwaysDaemons() {
-    try (WorkerPortal worker = Portals.newWorkerThread()) {
-      assertTrue(worker.isDaemon());
-    }
-  }
-
-  @Test
   void callInNewThreadStartsOneVirtualThreadPerCall() {
     Thread first = FromSync.callInNewThread(Thread::currentThread);
     Thread second = FromSync.callInNewThread(Thread::currentThread);
