@@ -681,10 +681,13 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
       gate.getAndUpdate(x -> x | CLOSED);
       state.compareAndSet(State.RUNNING, State.STOPPING);
       log.warn(
-          "{} lost its event loop before it drained, with {} accepted item(s) not handled yet",
+          "{} lost its event loop before it drained, with {} accepted item(s) not handled yet: {}",
           this,
           pendingCount(),
-          cause);
+          cause.getMessage());
+      if (log.isDebugEnabled()) {
+        log.debug("How {} lost its event loop", this, cause);
+      }
     }
   }
 

@@ -195,7 +195,7 @@ class BrokenProviderTest {
         Map.of(PortalKind.WORKER, "good", PortalKind.LOOP, "good"), runtime.backends(), "backends");
     assertSame(good.worker, runtime.newWorkerThread(PortalOptions.defaults()), "newWorkerThread");
     assertSame(good.loop, runtime.newEventLoopThread(PortalOptions.defaults()), "newEventLoop");
-    assertSame(good.worker, runtime.newThreadPortal(), "newThreadPortal");
+    assertSame(good.worker, runtime.newThreadPortal(true), "newThreadPortal");
     assertSame(good.loop, runtime.globalLoop(), "globalLoop");
     assertEquals(Optional.empty(), runtime.currentLoop(), "currentLoop");
   }
@@ -272,7 +272,7 @@ class BrokenProviderTest {
         switch (entry) {
           case NEW_WORKER_THREAD -> () -> runtime.newWorkerThread(PortalOptions.defaults());
           case NEW_EVENT_LOOP_THREAD -> () -> runtime.newEventLoopThread(PortalOptions.defaults());
-          case NEW_THREAD_PORTAL -> runtime::newThreadPortal;
+          case NEW_THREAD_PORTAL -> () -> runtime.newThreadPortal(true);
           case GLOBAL_LOOP -> runtime::globalLoop;
         };
 
