@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Captures what portal4j logs while open: {@code try (LogCapture logs = LogCapture.start()) {...}}.
- * Events are kept in memory only; nothing reaches the console.
+ * Events are kept in memory only; nothing reaches the console. Shared with the other test packages
+ * and, through core's test-jar, with the backend modules.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
   private final Logger logger = (Logger) LoggerFactory.getLogger("org.portal4j");
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -24,23 +25,28 @@ final class LogCapture implements AutoCloseable {
     logger.addAppender(appender);
   }
 
-  static LogCapture start() {
+  public static LogCapture start() {
     return new LogCapture();
   }
 
   /** A snapshot of the events so far. */
-  List<ILoggingEvent> events() {
+  public List<ILoggingEvent> events() {
     synchronized (appender) { // AppenderBase.doAppend holds this monitor
       return List.copyOf(appender.list);
     }
   }
 
-  List<ILoggingEvent> at(Level level) {
+  public List<ILoggingEvent> at(Level level) {
     return events().stream().filter(e -> e.getLevel() == level).collect(Collectors.toList());
   }
 
+  /** The formatted messages of the events at {@code level}. */
+  public List<String> messages(Level level) {
+    return at(level).stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+  }
+
   /** Waits until an event matches, failing after {@code deadline}. */
-  ILoggingEvent await(Predicate<ILoggingEvent> matcher, Duration deadline)
+  public ILoggingEvent await(Predicate<ILoggingEvent> matcher, Duration deadline)
       throws InterruptedException {
     long end = System.nanoTime() + deadline.toNanos();
     while (System.nanoTime() < end) {

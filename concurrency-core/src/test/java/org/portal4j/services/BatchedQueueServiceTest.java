@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.portal4j.FromAsync;
+import org.portal4j.core.LogCapture;
 import org.portal4j.test.CheckThreadLeaks;
 
 @CheckThreadLeaks

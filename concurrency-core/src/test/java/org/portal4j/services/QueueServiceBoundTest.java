@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.portal4j.core.LogCapture;
 import org.portal4j.test.CheckThreadLeaks;
 
 @CheckThreadLeaks

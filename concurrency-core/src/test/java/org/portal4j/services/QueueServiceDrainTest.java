@@ -21,6 +21,7 @@ import org.portal4j.Call;
 import org.portal4j.FromAsync;
 import org.portal4j.FromSync;
 import org.portal4j.Portals;
+import org.portal4j.core.LogCapture;
 import org.portal4j.test.CheckThreadLeaks;
 
 @CheckThreadLeaks

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.portal4j.Call;
 import org.portal4j.FromSync;
+import org.portal4j.core.LogCapture;
 import org.portal4j.test.CheckThreadLeaks;
 
 @CheckThreadLeaks

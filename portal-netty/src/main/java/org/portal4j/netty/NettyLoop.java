@@ -100,21 +100,15 @@ final class NettyLoop implements Executor {
     if (g == null) {
       return true; // a user's loop goes on; or none was ever made
     }
-    if (deadline.isNever()) {
-      g.terminationFuture().await();
-    } else if (!g.terminationFuture()
-        .await(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS)) {
+    boolean ended =
+        deadline.isNever()
+            ? g.terminationFuture().await(Long.MAX_VALUE)
+            : g.terminationFuture()
+                .await(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+    if (!ended) {
       return false;
     }
     Thread t = thread;
-    if (t == null || t == Thread.currentThread()) {
-      return true;
-    }
-    if (deadline.isNever()) {
-      t.join();
-    } else {
-      TimeUnit.NANOSECONDS.timedJoin(t, Math.max(1, deadline.remainingNanos()));
-    }
-    return !t.isAlive();
+    return t == null || t == Thread.currentThread() || deadline.join(t);
   }
 }

@@ -18,8 +18,8 @@ import org.portal4j.spi.PortalProvider;
 import org.portal4j.test.CheckThreadLeaks;
 
 /**
- * DESIGN.md "Portals": queries have no side effects, {@code Portals.currentLoop()} never creates
- * or starts a loop. With the Netty backend on the class path but the loop backend forced to {@code
+ * DESIGN.md "Portals": queries have no side effects, {@code Portals.currentLoop()} never creates or
+ * starts a loop. With the Netty backend on the class path but the loop backend forced to {@code
  * platform}, asking on the thread of a plain Netty loop that no portal wraps must neither wrap it
  * nor hand it any task. In package {@code org.portal4j.core} to build a runtime with its own
  * properties; listed in this module's surefire includes.

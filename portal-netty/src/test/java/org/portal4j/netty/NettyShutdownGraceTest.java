@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 import org.portal4j.Call;
 import org.portal4j.LoopPortal;
 import org.portal4j.PortalOptions;
+import org.portal4j.core.LogCapture;
 import org.portal4j.test.CheckThreadLeaks;
 
 /**

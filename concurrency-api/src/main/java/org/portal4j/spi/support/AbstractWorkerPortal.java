@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -407,14 +406,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   private void failStart(Throwable failure) {
     // Recorded before the state says terminated, so a start() that sees the state rethrows it.
     ready.completeExceptionally(failure);
-    List<Call<?>> shutdownCalls;
-    lock.lock();
-    try {
-      state = State.TERMINATED;
-      shutdownCalls = takeShutdownCallsLocked();
-    } finally {
-      lock.unlock();
-    }
+    List<Call<?>> shutdownCalls = terminateAbruptly();
     log.error("{} failed to start", name, failure);
     int cancelled = cancelQueued(failure);
     for (Call<?> call : shutdownCalls) {
@@ -426,6 +418,21 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       log.warn("{} cancelled {} call(s) it had taken: it failed to start", name, cancelled);
     }
     end();
+  }
+
+  /**
+   * Terminates at once, skipping the shutdown sequence: nothing more is taken.
+   *
+   * @return the shutdown calls, which will not run now
+   */
+  private List<Call<?>> terminateAbruptly() {
+    lock.lock();
+    try {
+      state = State.TERMINATED;
+      return takeShutdownCallsLocked();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The portal's start-up failure as something to throw. */
@@ -545,21 +552,11 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
               + name
               + " on its own thread: it would wait for itself");
     }
-    if (deadline.isNever()) {
-      terminated.await();
-    } else if (!terminated.await(deadline.remainingNanos(), TimeUnit.NANOSECONDS)) {
+    if (!deadline.await(terminated)) {
       return false;
     }
     Thread t = thread; // the latch opens in the thread's last moments: wait for its exit too
-    if (t == null || t == Thread.currentThread()) {
-      return true;
-    }
-    if (deadline.isNever()) {
-      t.join();
-    } else {
-      TimeUnit.NANOSECONDS.timedJoin(t, Math.max(1, deadline.remainingNanos()));
-    }
-    return !t.isAlive();
+    return t == null || t == Thread.currentThread() || deadline.join(t);
   }
 
   /** The portal is done for good: releases what it holds and lets awaitTermination return. */
@@ -855,14 +852,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
 
     @Override
     public int abandon(Throwable cause) {
-      List<Call<?>> shutdownCalls;
-      lock.lock();
-      try {
-        state = State.TERMINATED;
-        shutdownCalls = takeShutdownCallsLocked();
-      } finally {
-        lock.unlock();
-      }
+      List<Call<?>> shutdownCalls = terminateAbruptly();
       int cancelled = cancelQueued(cause);
       List<Call<?>> rest = new ArrayList<>(shutdownCalls);
       rest.addAll(inFlight());

@@ -1,6 +1,7 @@
 package org.portal4j.spi.support;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -108,6 +109,40 @@ public final class Deadline {
    */
   public boolean hasPassed() {
     return !never && at - System.nanoTime() <= 0;
+  }
+
+  /**
+   * Waits until {@code latch} opens or this deadline passes.
+   *
+   * @param latch the latch
+   * @return true if it opened in time
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  public boolean await(CountDownLatch latch) throws InterruptedException {
+    if (never) {
+      latch.await();
+      return true;
+    }
+    return latch.await(Math.max(0, remainingNanos()), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Waits until {@code thread} has ended or this deadline passes.
+   *
+   * @param thread the thread
+   * @return true if it ended in time
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  public boolean join(Thread thread) throws InterruptedException {
+    if (never) {
+      thread.join();
+    } else {
+      long left = remainingNanos();
+      if (left > 0) {
+        TimeUnit.NANOSECONDS.timedJoin(thread, left);
+      }
+    }
+    return !thread.isAlive();
   }
 
   @Override
