@@ -10,16 +10,17 @@ import org.portal4j.spi.ThreadBoundPortal;
 
 /**
  * What both waiters share: registration, the callback queue, done callbacks, and the rule that one
- * lock guards the queue and the waiter's flags, and the waited call's done hook takes it too. So a
- * callback is either queued before the call is seen done (and runs) or rejected (and the submitter
- * knows): none is silently dropped. Subclasses decide where and when callbacks run.
+ * lock guards the queue and the waiter's flags (the sync waiters of one thread share theirs), and
+ * the waited call's done hook takes it too. So a callback is either queued before the call is seen
+ * done (and runs) or rejected (and the submitter knows): none is silently dropped. Subclasses
+ * decide where and when callbacks run.
  */
 abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
 
   final Call<T> call;
   final Thread owner;
   final WaiterRegistry registry;
-  final ReentrantLock lock = new ReentrantLock();
+  final ReentrantLock lock;
 
   // guarded by lock
   /** Callbacks submitted and not yet handed to whatever runs them. */
@@ -32,10 +33,11 @@ abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
   private List<Call<?>> doneCallbacks = new ArrayList<>();
   private boolean ended;
 
-  AbstractWaiter(Call<T> call, WaiterRegistry registry) {
+  AbstractWaiter(Call<T> call, WaiterRegistry registry, ReentrantLock lock) {
     this.call = call;
     this.owner = Thread.currentThread();
     this.registry = registry;
+    this.lock = lock;
   }
 
   /**
@@ -115,6 +117,15 @@ abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
       handOver();
     }
     return callback;
+  }
+
+  /** Takes the next queued callback and records it as handed over, or null; the lock is held. */
+  final Call<?> takeQueuedLocked() {
+    Call<?> next = queued.poll();
+    if (next != null) {
+      markStarted(next);
+    }
+    return next;
   }
 
   /** Records {@code callback} as handed over; the lock is held. */

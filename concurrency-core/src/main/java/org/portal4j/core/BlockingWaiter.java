@@ -2,26 +2,46 @@ package org.portal4j.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
 import org.portal4j.SyncWaiter;
+import org.portal4j.Waiter;
 
-/** The runtime's {@link SyncWaiter}: callbacks run on the owner thread inside {@link #await()}. */
+/**
+ * The runtime's {@link SyncWaiter}: callbacks run on the owner thread inside {@link #await()}.
+ *
+ * <p>The sync waiters of one thread share one lock and one condition (their {@link Station}), so
+ * that the wait the thread is in also runs callbacks sent to the thread's outer waiters (those made
+ * before it, which wait further down the stack): a callback sent to an outer waiter while the owner
+ * waits in a nested one runs from the nested wait, its own waiter's callbacks first, then the outer
+ * ones from the innermost out, instead of sitting where nobody looks.
+ */
 final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T> {
 
-  private final Condition changed = lock.newCondition();
+  /** What the sync waiters of one thread share. */
+  private static final class Station {
+    static final ThreadLocal<Station> OF_THREAD = ThreadLocal.withInitial(Station::new);
+
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition changed = lock.newCondition();
+  }
+
+  private final Condition changed;
   private boolean awaiting; // guarded by lock
 
-  private BlockingWaiter(Call<T> call, WaiterRegistry registry) {
-    super(call, registry);
+  private BlockingWaiter(Call<T> call, WaiterRegistry registry, Station station) {
+    super(call, registry, station.lock);
+    this.changed = station.changed;
   }
 
   /** A new waiter owned by the current thread, registered once fully constructed. */
   static <T> BlockingWaiter<T> register(Call<T> call, WaiterRegistry registry) {
-    BlockingWaiter<T> waiter = new BlockingWaiter<>(call, registry);
+    BlockingWaiter<T> waiter = new BlockingWaiter<>(call, registry, Station.OF_THREAD.get());
     waiter.publish();
     return waiter;
   }
@@ -29,7 +49,7 @@ final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T>
   @Override
   boolean accept(Call<?> callback) {
     queued.add(callback);
-    changed.signal();
+    changed.signalAll(); // the owner may wait in any of its waiters
     return false;
   }
 
@@ -60,9 +80,10 @@ final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T>
       lock.unlock();
     }
     boolean interrupted = false;
+    WaitGraph.Wait wait = null;
     try {
-      if (!call.isDone() && call instanceof CapturedCall) {
-        ((CapturedCall<?>) call).checkCanFinishWithoutUs();
+      if (!call.isDone()) {
+        wait = WaitGraph.enter(call, this); // fails fast, leaving the call alone, on a deadlock
       }
       while (true) {
         Call<?> next;
@@ -90,6 +111,9 @@ final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T>
         interrupted |= waitFor(callback);
       }
     } finally {
+      if (wait != null) {
+        WaitGraph.exit(wait);
+      }
       endWaiting();
       registry.deregister(this);
       if (interrupted) {
@@ -106,21 +130,57 @@ final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T>
     return call;
   }
 
-  /** The next queued callback, or null once the call is done and the queue is empty. */
+  /**
+   * The next callback to run: this waiter's own, else one sent to another waiter of this thread
+   * (innermost first), else null once the call is done.
+   */
   private Call<?> nextCallback() throws InterruptedException {
     lock.lock();
     try {
-      while (queued.isEmpty() && !callDone) {
+      while (true) {
+        Call<?> next = takeQueuedLocked();
+        if (next == null) {
+          next = takeForwardedLocked();
+        }
+        if (next != null || callDone) {
+          return next;
+        }
         changed.await();
       }
-      Call<?> next = queued.poll();
-      if (next != null) {
-        markStarted(next);
-      }
-      return next;
     } finally {
       lock.unlock();
     }
+  }
+
+  /** A callback queued to an outer sync waiter of this thread; the shared lock is held. */
+  private Call<?> takeForwardedLocked() {
+    List<Waiter<?>> waiters = registry.forThread(owner);
+    for (int i = waiters.indexOf(this) - 1; i >= 0; i--) {
+      Waiter<?> outer = waiters.get(i);
+      if (outer instanceof BlockingWaiter) {
+        Call<?> next = ((BlockingWaiter<?>) outer).takeQueuedLocked();
+        if (next != null) {
+          return next;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether waiting in this waiter runs the callbacks queued on {@code portal}: this waiter's own,
+   * and those of the owner's outer sync waiters.
+   */
+  boolean runsCallbacksOf(Object portal) {
+    if (portal == this) {
+      return true;
+    }
+    if (!(portal instanceof BlockingWaiter) || ((BlockingWaiter<?>) portal).owner != owner) {
+      return false;
+    }
+    List<Waiter<?>> waiters = registry.forThread(owner);
+    int outer = waiters.indexOf(portal);
+    return outer >= 0 && outer < waiters.indexOf(this);
   }
 
   /** Whether a callback failed with an interrupt of the owner thread (not its own cancel). */
@@ -164,6 +224,11 @@ final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T>
   @Override
   public boolean runsOnlyOn(Thread thread) {
     return thread == owner;
+  }
+
+  @Override
+  public Optional<Thread> thread() {
+    return Optional.of(owner);
   }
 
   @Override

@@ -73,34 +73,38 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
   @Override
   public T get() throws InterruptedException, ExecutionException {
-    checkBeforeBlocking(this, call);
+    WaitGraph.Wait wait = enterIfBlocking(this, call);
     try {
       return super.get();
     } catch (CancellationException e) {
       throw call.cancellation(e);
+    } finally {
+      exit(wait);
     }
   }
 
   @Override
   public T get(long timeout, TimeUnit unit)
       throws InterruptedException, ExecutionException, TimeoutException {
-    if (timeout > 0) {
-      checkBeforeBlocking(this, call);
-    }
+    WaitGraph.Wait wait = timeout > 0 ? enterIfBlocking(this, call) : null;
     try {
       return super.get(timeout, unit);
     } catch (CancellationException e) {
       throw call.cancellation(e);
+    } finally {
+      exit(wait);
     }
   }
 
   @Override
   public T join() {
-    checkBeforeBlocking(this, call);
+    WaitGraph.Wait wait = enterIfBlocking(this, call);
     try {
       return super.join();
     } catch (CancellationException e) {
       throw call.cancellation(e);
+    } finally {
+      exit(wait);
     }
   }
 
@@ -113,9 +117,14 @@ final class CallFuture<T> extends CompletableFuture<T> {
     }
   }
 
-  private static void checkBeforeBlocking(CompletableFuture<?> view, CapturedCall<?> call) {
-    if (!view.isDone() && !call.isDone()) {
-      call.checkCanFinishWithoutUs();
+  /** Registers the wait about to block on {@code view}, which cannot complete before the call. */
+  private static WaitGraph.Wait enterIfBlocking(CompletableFuture<?> view, CapturedCall<?> call) {
+    return view.isDone() || call.isDone() ? null : WaitGraph.enter(call, null);
+  }
+
+  private static void exit(WaitGraph.Wait wait) {
+    if (wait != null) {
+      WaitGraph.exit(wait);
     }
   }
 
@@ -190,23 +199,33 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
     @Override
     public U get() throws InterruptedException, ExecutionException {
-      checkBeforeBlocking(this, call);
-      return super.get();
+      WaitGraph.Wait wait = enterIfBlocking(this, call);
+      try {
+        return super.get();
+      } finally {
+        exit(wait);
+      }
     }
 
     @Override
     public U get(long timeout, TimeUnit unit)
         throws InterruptedException, ExecutionException, TimeoutException {
-      if (timeout > 0) {
-        checkBeforeBlocking(this, call);
+      WaitGraph.Wait wait = timeout > 0 ? enterIfBlocking(this, call) : null;
+      try {
+        return super.get(timeout, unit);
+      } finally {
+        exit(wait);
       }
-      return super.get(timeout, unit);
     }
 
     @Override
     public U join() {
-      checkBeforeBlocking(this, call);
-      return super.join();
+      WaitGraph.Wait wait = enterIfBlocking(this, call);
+      try {
+        return super.join();
+      } finally {
+        exit(wait);
+      }
     }
 
     @Override

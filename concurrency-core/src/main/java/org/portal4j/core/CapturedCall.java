@@ -21,9 +21,7 @@ import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
 import org.portal4j.CallTimeoutException;
 import org.portal4j.ContextKey;
-import org.portal4j.LoopPortal;
 import org.portal4j.Portal;
-import org.portal4j.spi.ThreadBoundPortal;
 import org.portal4j.spi.support.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -566,13 +564,15 @@ final class CapturedCall<T> implements Call<T> {
   @Override
   public T result() {
     if (!isDone()) {
-      checkCanFinishWithoutUs();
+      WaitGraph.Wait blocked = WaitGraph.enter(this, null);
       try {
         future.waitFor(Long.MAX_VALUE);
       } catch (InterruptedException e) {
         throw interrupted(e);
       } catch (TimeoutException e) {
         throw new AssertionError("waited forever and timed out", e);
+      } finally {
+        WaitGraph.exit(blocked);
       }
     }
     return outcome();
@@ -592,13 +592,15 @@ final class CapturedCall<T> implements Call<T> {
         throw interrupted(new InterruptedException());
       }
       if (nanos > 0) {
-        checkCanFinishWithoutUs();
+        WaitGraph.Wait blocked = WaitGraph.enter(this, null);
         try {
           future.waitFor(nanos);
         } catch (InterruptedException e) {
           throw interrupted(e);
         } catch (TimeoutException e) {
           // reported below
+        } finally {
+          WaitGraph.exit(blocked);
         }
       }
       if (!isDone()) {
@@ -642,44 +644,25 @@ final class CapturedCall<T> implements Call<T> {
     throw new CompletionException(cause);
   }
 
-  /**
-   * Fails fast if blocking here for this call could never end: the call runs its body on this
-   * thread, or it is pending on a portal that only this thread runs, or it is an async call in
-   * flight on this thread's own loop (a loop thread must never block on its own work).
-   */
-  void checkCanFinishWithoutUs() {
-    Thread me = Thread.currentThread();
-    if (canceller == me) {
-      throw new IllegalStateException(
-          "Deadlock: "
-              + me.getName()
-              + " is waiting for "
-              + this
-              + " from inside its own cancellation, which ends only after it returns");
-    }
-    if (bodyThread == me) {
-      throw new IllegalStateException(
-          "Deadlock: " + me.getName() + " is waiting for " + this + ", which it is running itself");
-    }
-    Portal portal = runner;
-    if (!(portal instanceof ThreadBoundPortal) || !((ThreadBoundPortal) portal).runsOnlyOn(me)) {
-      return;
-    }
-    int s = state;
-    if (s == PENDING || (async && s == RUNNING && portal instanceof LoopPortal)) {
-      throw new IllegalStateException(
-          "Deadlock: "
-              + me.getName()
-              + " is waiting for "
-              + this
-              + ", which can only "
-              + (s == PENDING ? "run" : "finish")
-              + " on "
-              + me.getName()
-              + " (submitted to "
-              + portal.name()
-              + ")");
-    }
+  // ---------------------------------------------------------------- for the wait-for graph
+
+  /** The thread running the sync part of the body, or null. */
+  Thread bodyThread() {
+    return bodyThread;
+  }
+
+  /** The thread finishing a cancellation of this call right now, or null. */
+  Thread canceller() {
+    return canceller;
+  }
+
+  boolean isPending() {
+    return state == PENDING;
+  }
+
+  /** Whether the async part is in flight: the function returned, its stage is pending. */
+  boolean isAsyncInFlight() {
+    return async && state == RUNNING && bodyThread == null;
   }
 
   @Override

@@ -25,7 +25,6 @@ import org.portal4j.spi.ConcurrencyRuntime;
 import org.portal4j.spi.PortalKind;
 import org.portal4j.spi.PortalProvider;
 import org.portal4j.spi.PortalSupport;
-import org.portal4j.spi.ThreadBoundPortal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -230,22 +229,12 @@ public final class CoreRuntime implements ConcurrencyRuntime {
     requireArguments(call, timeout, doneCallbacks);
     Portal portal = resolve(target, call);
     if (portal instanceof LoopPortal && ((LoopPortal) portal).inLoop()) {
+      applyTimeout(call, timeout);
       return runInline((LoopPortal) portal, call, doneCallbacks);
     }
-    Thread me = Thread.currentThread();
-    if (portal instanceof ThreadBoundPortal && ((ThreadBoundPortal) portal).runsOnlyOn(me)) {
-      call.cancel(); // refused, not queued: it must not run later behind us, nor hang its waiters
-      throw new IllegalStateException(
-          "Deadlock: "
-              + me.getName()
-              + " would wait for "
-              + call
-              + ", which only "
-              + me.getName()
-              + " can run ("
-              + portal.name()
-              + "); it was cancelled instead of submitted");
-    }
+    // Refused before it is queued, and left alone, if waiting for it here could never end.
+    WaitGraph.checkBeforeQueueing(call, portal);
+    applyTimeout(call, timeout);
     BlockingWaiter<T> waiter = BlockingWaiter.register(call, waiters);
     try {
       for (Call<?> callback : doneCallbacks) {
@@ -288,6 +277,7 @@ public final class CoreRuntime implements ConcurrencyRuntime {
       Collection<? extends Call<?>> doneCallbacks) {
     requireArguments(call, timeout, doneCallbacks);
     Portal portal = resolve(target, call);
+    applyTimeout(call, timeout);
     LoopWaiter<T> waiter = LoopWaiter.register(call, waiters, this::loopOfCaller);
     try {
       for (Call<?> callback : doneCallbacks) {
@@ -335,10 +325,12 @@ public final class CoreRuntime implements ConcurrencyRuntime {
   @Override
   public <T> Call<T> callSoon(Supplier<? extends Portal> target, Call<T> call, Duration timeout) {
     requireArguments(call, timeout, List.of());
-    return resolve(target, call).submit(call);
+    Portal portal = resolve(target, call);
+    applyTimeout(call, timeout);
+    return portal.submit(call);
   }
 
-  /** Checks the arguments and sets the timeout, before anything else happens to the call. */
+  /** Checks the arguments, before anything happens to the call. */
   private static void requireArguments(
       Call<?> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     if (call == null) {
@@ -352,6 +344,13 @@ public final class CoreRuntime implements ConcurrencyRuntime {
         throw new NullPointerException("doneCallbacks contains null");
       }
     }
+    if (timeout != null && timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+    }
+  }
+
+  /** Sets the timeout the caller gave, if any, as the call is about to be handed over. */
+  private static void applyTimeout(Call<?> call, Duration timeout) {
     if (timeout != null) {
       call.setTimeout(timeout);
     }

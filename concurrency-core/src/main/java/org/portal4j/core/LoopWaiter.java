@@ -3,9 +3,11 @@ package org.portal4j.core;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.portal4j.AsyncWaiter;
 import org.portal4j.Call;
@@ -29,7 +31,7 @@ final class LoopWaiter<T> extends AbstractWaiter<T> implements AsyncWaiter<T> {
   private boolean pumpPending;
 
   private LoopWaiter(Call<T> call, WaiterRegistry registry, Supplier<LoopPortal> loopOfCaller) {
-    super(call, registry);
+    super(call, registry, new ReentrantLock());
     this.loopOfCaller = loopOfCaller;
   }
 
@@ -173,6 +175,12 @@ final class LoopWaiter<T> extends AbstractWaiter<T> implements AsyncWaiter<T> {
   public boolean runsOnlyOn(Thread thread) {
     LoopPortal l = loop;
     return l instanceof ThreadBoundPortal && ((ThreadBoundPortal) l).runsOnlyOn(thread);
+  }
+
+  @Override
+  public Optional<Thread> thread() {
+    LoopPortal l = loop;
+    return l instanceof ThreadBoundPortal ? ((ThreadBoundPortal) l).thread() : Optional.empty();
   }
 
   @Override

@@ -116,11 +116,7 @@ class ErrorsTableTest {
    * Rows that do not hold yet: id → what is wrong. Each is reported as aborted with what the
    * scenario observed; remove the entry once the row holds (the test then fails to remind you).
    */
-  private static final Map<String, String> KNOWN_BUGS =
-      Map.of(
-          "E61",
-          "no cycle detection: there is no DeadlockException, and both cycles hang (the scenario"
-              + " gives up after 5 s)");
+  private static final Map<String, String> KNOWN_BUGS = Map.of();
 
   // ------------------------------------------------------------------ the table
 

@@ -46,6 +46,11 @@ final class NettyLoop implements Executor {
     this.threadName = name;
   }
 
+  /** The thread of an owned loop, once Netty made it; null for a user's loop. */
+  Thread thread() {
+    return thread;
+  }
+
   boolean isMade() {
     return wrapped != null || group.get() != null;
   }

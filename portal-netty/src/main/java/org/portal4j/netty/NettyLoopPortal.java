@@ -2,6 +2,7 @@ package org.portal4j.netty;
 
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
+import java.util.Optional;
 import org.portal4j.PortalOptions;
 import org.portal4j.spi.support.AbstractLoopPortal;
 import org.portal4j.spi.support.Deadline;
@@ -39,6 +40,12 @@ final class NettyLoopPortal extends AbstractLoopPortal {
   @Override
   public boolean runsOnlyOn(Thread candidate) {
     return candidate != null && loop.isMade() && loop.executor().inEventLoop(candidate);
+  }
+
+  @Override
+  public Optional<Thread> thread() {
+    Thread owned = loop.thread();
+    return owned != null ? Optional.of(owned) : super.thread();
   }
 
   @Override

@@ -624,6 +624,14 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     return executor == null && candidate != null && candidate == thread;
   }
 
+  /**
+   * The portal's own thread once made; over an executor, the thread running its tasks right now.
+   */
+  @Override
+  public Optional<Thread> thread() {
+    return Optional.ofNullable(executor == null ? thread : draining);
+  }
+
   /** Whether the current thread is running this portal's tasks right now. */
   final boolean isDrainingThread() {
     Thread me = Thread.currentThread();
@@ -846,8 +854,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
 
     @Override
     public Optional<Thread> thread() {
-      Thread t = executor == null ? thread : draining;
-      return Optional.ofNullable(t);
+      return AbstractWorkerPortal.this.thread();
     }
 
     @Override

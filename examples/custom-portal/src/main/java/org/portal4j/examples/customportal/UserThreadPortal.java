@@ -1,6 +1,7 @@
 package org.portal4j.examples.customportal;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.portal4j.Call;
@@ -127,6 +128,11 @@ public final class UserThreadPortal extends AbstractWorkerPortal {
   @Override
   public boolean runsOnlyOn(Thread thread) {
     return thread == owner;
+  }
+
+  @Override
+  public Optional<Thread> thread() {
+    return Optional.of(owner);
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.portal4j.examples.customportal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.portal4j.Call;
+import org.portal4j.DeadlockException;
 import org.portal4j.FromSync;
 import org.portal4j.test.CheckThreadLeaks;
 
@@ -89,9 +91,11 @@ class UserThreadPortalTest {
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> FromSync.callIn(portal, call, DEADLINE));
 
+    assertInstanceOf(DeadlockException.class, e);
     assertTrue(e.getMessage().contains("Deadlock"), e.getMessage());
     assertEquals(0, portal.runPending(), "the refused call was never queued");
-    assertTrue(call.isCancelled(), "the refused call is cancelled, so nothing waits on it forever");
+    assertFalse(call.isDone(), "the refused call is left alone: the caller decides");
+    assertTrue(call.runner().isEmpty() && call.timeout().isEmpty(), "and untouched");
   }
 
   @Test
