@@ -40,8 +40,12 @@ import org.slf4j.LoggerFactory;
  *
  * Whoever moves the call to COMPLETING owns its ending: the function returning, its stage
  * completing, {@link #cancel()} and the timeout race for it, and the losers' outcomes are
- * discarded. The owner completes {@link #future} (which is what makes the call done and releases
- * waiters), sets the final state, then runs done callbacks.
+ * discarded. The owner sets the final state, completes {@link #future} (which releases waiters),
+ * then runs done callbacks. A loser returns only once the owner has set the final state (a cancel
+ * runs its callbacks in COMPLETING, which may take a while), so every racer sees the call done when
+ * its own step returns: the state machine is linearizable, as {@code CallModelTest} and {@code
+ * AsyncCallModelTest} (module model-tests) check. Only a cancel made from inside the owner's own
+ * cancel callbacks returns at once, seeing the call still completing.
  *
  * <h2>Interrupts</h2>
  *
@@ -210,6 +214,7 @@ final class CapturedCall<T> implements Call<T> {
   public CompletionStage<Void> run() {
     if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
       if (state >= COMPLETING) {
+        awaitEnding(); // a cancel in progress: return, like it, once the call is done
         return doneStage();
       }
       throw new IllegalStateException("Cannot run " + this + ": it is already running");
@@ -333,7 +338,10 @@ final class CapturedCall<T> implements Call<T> {
 
   private void complete(T value, Throwable error) {
     if (!STATE.compareAndSet(this, RUNNING, COMPLETING)) {
-      return; // cancelled or timed out first: the outcome is discarded
+      // Cancelled or timed out first: the outcome is discarded. Like a losing cancel, return
+      // only once the call is done, so whoever ended the body or stage then sees it ended.
+      awaitEnding();
+      return;
     }
     stopTimer();
     stage = null;
@@ -368,9 +376,18 @@ final class CapturedCall<T> implements Call<T> {
 
   /** Called by the timeout scheduler at the deadline. */
   private void timeOut() {
-    if (cancel(true, null) && body != NOT_IN_BODY && body != BODY_DONE) {
+    if (expire() && body != NOT_IN_BODY && body != BODY_DONE) {
       scheduleOverrunWarning();
     }
+  }
+
+  /**
+   * The state change of a timeout: cancels the call as timed out unless it is done.
+   *
+   * @return whether this invocation ended the call
+   */
+  boolean expire() {
+    return cancel(true, null);
   }
 
   private boolean cancel(boolean byTimeout, Throwable cause) {
