@@ -183,9 +183,9 @@ public interface Call<T> {
   /**
    * Runs the call on this thread: its function runs inside the captured context, with the timeout
    * armed. Never throws for what the function does; the outcome goes to the call. A call cancelled
-   * before it started completes at once without running its function. A sync call is done when
-   * this returns, also when a cancel or timeout on another thread raced it (this then returns once
-   * that thread has ended the call).
+   * before it started completes at once without running its function. A sync call is done when this
+   * returns, also when a cancel or timeout on another thread raced it (this then returns once that
+   * thread has ended the call).
    *
    * @return a stage that completes normally once the call is done, whatever its outcome
    * @throws IllegalStateException if the call is already running

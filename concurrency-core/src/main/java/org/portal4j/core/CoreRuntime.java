@@ -51,16 +51,23 @@ public final class CoreRuntime implements ConcurrencyRuntime {
   private final Backends backends;
   private final WaiterRegistry waiters = new WaiterRegistry();
   private final AtomicReference<LoopPortal> global = new AtomicReference<>();
-  private final LivePortals live = new LivePortals(() -> Optional.ofNullable(global.get()));
-  private final PortalSupport portalSupport = new CorePortalSupport(live);
+  private final LivePortals live;
+  private final PortalSupport portalSupport;
 
   /** Required by {@link java.util.ServiceLoader}; backends come from the class path. */
   public CoreRuntime() {
-    this(Backends.fromClassPath());
+    this(Backends.fromClassPath(), true);
   }
 
+  /** A runtime over {@code backends} that installs no JVM exit hook: for tests. */
   CoreRuntime(Backends backends) {
+    this(backends, false);
+  }
+
+  private CoreRuntime(Backends backends, boolean exitHook) {
     this.backends = backends;
+    this.live = new LivePortals(() -> Optional.ofNullable(global.get()), exitHook);
+    this.portalSupport = new CorePortalSupport(live);
   }
 
   @Override

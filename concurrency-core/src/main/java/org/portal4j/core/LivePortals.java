@@ -53,9 +53,11 @@ final class LivePortals {
 
   /**
    * @param globalLoop the global loop if there is one; never creates it
+   * @param exitHook whether to install the JVM exit hook (the runtime's instance does; tests' not)
    */
-  LivePortals(Supplier<Optional<LoopPortal>> globalLoop) {
+  LivePortals(Supplier<Optional<LoopPortal>> globalLoop, boolean exitHook) {
     this.globalLoop = globalLoop;
+    this.hooked.set(!exitHook);
   }
 
   PortalSupport.Registration register(PortalHandle portal) {
