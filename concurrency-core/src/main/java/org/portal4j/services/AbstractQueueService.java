@@ -13,9 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.portal4j.LoopPortal;
@@ -33,9 +31,17 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Lifecycle</h2>
  *
+ * One state, with every transition in this table; the gate ({@link ServiceGate}: whether items are
+ * taken) and the consumer ({@link ConsumerDriver}: one turn at a time on the loop) follow it:
+ *
  * <pre>
- *   NEW ──instance()──► RUNNING ──drain*() / loop shutdown / JVM exit──► STOPPING ──► STOPPED
- *                          └────────────onStart() failed────────────────► FAILED
+ *   from      to        when                                              gate     consumer
+ *   NEW       RUNNING   instance(): made, checked, published              opens    waits for onStart
+ *   NEW       STOPPED   lost the race to be published, or stopped unseen  closed   never runs
+ *   RUNNING   STOPPING  drain*(), the loop's shutdown call, loop lost     closes   drains what was taken
+ *   RUNNING   FAILED    onStart failed, or no loop to run on              closes   abandons what was taken
+ *   STOPPING  STOPPED   sealed gate, empty queue, onStop done             closed   keeps the baton: ends
+ *   FAILED    FAILED    the same end, without onStop                      closed   keeps the baton: ends
  * </pre>
  *
  * <ul>
@@ -44,9 +50,9 @@ import org.slf4j.LoggerFactory;
  *       itself. A STOPPING, STOPPED or FAILED instance is replaced by a fresh one.
  *   <li>Once started, {@link #onStart()} runs on the loop before the first item; items sent
  *       meanwhile wait in the queue.
- *   <li>Draining closes the queue (sending then throws {@link IllegalStateException}), handles
- *       every item accepted before, runs {@link #onStop()}, and stops. A stopped service keeps no
- *       queue, task, timer or callback alive and is no longer reachable from portal4j.
+ *   <li>Draining closes the gate (sending then throws {@link IllegalStateException}), handles every
+ *       item accepted before, runs {@link #onStop()}, and stops. A stopped service keeps no queue,
+ *       task, timer or callback alive and is no longer reachable from portal4j.
  *   <li>When the global loop shuts down, the services running on it are drained first (bounded by
  *       the loop's shutdown grace). At JVM exit the runtime's shutdown hook shuts the global loop
  *       down, so the services drain, bounded by the system property {@code portal4j.exitTimeout}
@@ -87,9 +93,6 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
 
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-  /** The gate's high bit: set once the service takes no more items. Low bits: senders inside. */
-  private static final long CLOSED = 1L << 62;
-
   private enum State {
     NEW,
     RUNNING,
@@ -103,23 +106,10 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   /** Items in {@link #queue}, for the bound: the queue's own size() is O(n). */
   private final AtomicInteger queued = new AtomicInteger();
 
-  /**
-   * Closed bit plus the number of senders between their check and their enqueue. Closed with no
-   * sender inside means no item can ever arrive again, which is when a drain may finish.
-   */
-  private final AtomicLong gate = new AtomicLong(CLOSED);
-
-  /**
-   * Held by whoever drives the consumer: a scheduled or running step, an item being handled, or the
-   * start-up. Whoever takes it from false runs a step; so one step at a time, never a lost wake-up.
-   */
-  private final AtomicBoolean baton = new AtomicBoolean(true);
-
+  private final ServiceGate gate = new ServiceGate();
+  private final ServiceProgress progress = new ServiceProgress();
+  private final ConsumerDriver consumer = new ConsumerDriver(new Turns(), this::dispatch);
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
-  private final AtomicLong accepted = new AtomicLong();
-  private final AtomicLong handled = new AtomicLong(); // handled, failed or abandoned
-  private final AtomicLong flushTarget = new AtomicLong(); // waitUntilEmpty wants this many handled
-  private final AtomicReference<CompletableFuture<Void>> progress = new AtomicReference<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final DroppedItems droppedItems = new DroppedItems(log);
 
@@ -299,7 +289,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
    * @return true while sending is allowed
    */
   public final boolean isRunning() {
-    return (gate.get() & CLOSED) == 0;
+    return gate.isOpen();
   }
 
   /**
@@ -327,7 +317,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
    * @return the number of pending items
    */
   public final long pendingCount() {
-    return Math.max(0, accepted.get() - handled.get());
+    return progress.pending();
   }
 
   @Override
@@ -347,23 +337,18 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
    * @throws IllegalStateException if the service takes no items
    */
   final boolean offer(Object item) {
-    long g;
-    do {
-      g = gate.get();
-      if ((g & CLOSED) != 0) {
-        throw notAccepting();
-      }
-    } while (!gate.compareAndSet(g, g + 1));
+    if (!gate.enter()) {
+      throw notAccepting();
+    }
     boolean queuedIt = false;
     try {
       if (reserveSlot()) {
-        // Counted before it is queued: see awaitHandled for why that order matters.
-        accepted.incrementAndGet();
+        progress.accepted(); // counted before it is queued: see ServiceProgress
         queue.offer(item);
         queuedIt = true;
       }
     } finally {
-      if (gate.decrementAndGet() == CLOSED) {
+      if (gate.leave()) {
         wake(); // the last sender out of a closed gate: the drain may finish now
       }
     }
@@ -436,7 +421,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
       stage = CompletableFuture.failedFuture(t);
     }
     if (stage == null) {
-      itemsDone(items);
+      progress.done(items);
       return DONE;
     }
     return adopt(stage)
@@ -449,21 +434,19 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
                     describe(what),
                     unwrap(error));
               }
-              itemsDone(items);
+              progress.done(items);
               return null;
             });
   }
 
   /** Whether a waitUntilEmpty() waits for items not handled yet: partial batches must go. */
   final boolean flushRequested() {
-    return handled.get() < flushTarget.get();
+    return progress.flushRequested();
   }
 
-  /** Makes sure a step runs soon: takes the baton if it is free. Any thread. */
+  /** Makes sure the consumer takes a turn soon. Any thread; never waits. */
   final void wake() {
-    if (!baton.get() && baton.compareAndSet(false, true)) {
-      dispatchStep();
-    }
+    consumer.wake();
   }
 
   /**
@@ -510,7 +493,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
     loop = boundLoop;
   }
 
-  /** NEW → RUNNING: accepting, not yet consuming (the baton stays with the start-up). */
+  /** NEW → RUNNING: accepting, not yet consuming (the consumer's baton stays with the start-up). */
   final void open(ServiceRegistry.Registration registration) {
     if (state.get() != State.NEW) {
       throw new IllegalStateException(
@@ -528,29 +511,38 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
       throw new IllegalStateException(
           "The factory must return a new service, but " + this + " was already used");
     }
-    gate.set(0);
+    gate.open();
   }
 
   /** The service lost the race to be the registered instance and was never seen: close it. */
   final void discardUnpublished() {
-    gate.set(CLOSED);
+    gate.seal();
     state.set(State.STOPPED);
     stopped.complete(null);
   }
 
   /** Binds the service to the global loop and runs onStart there. */
   final void start() {
+    LoopPortal attached;
     try {
-      ServiceRegistry.attach(this);
+      attached = ServiceRegistry.attach(this);
     } catch (RuntimeException | Error e) {
       fail(e);
       throw e;
     }
+    startOn(attached);
+  }
+
+  /**
+   * Runs onStart on {@code boundLoop}, then the consumer; {@link #start()} without the registry.
+   */
+  final void startOn(LoopPortal boundLoop) {
+    loop = boundLoop;
     try {
-      loop.execute(this::begin);
+      boundLoop.execute(this::begin);
     } catch (RejectedExecutionException e) {
       loopLost(e);
-      step();
+      consumer.drive(); // we hold the baton: abandon what was queued, then stop
     }
   }
 
@@ -566,7 +558,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
                 fail(unwrap(error));
               } else {
                 started = true;
-                dispatchStep();
+                consumer.handOff();
               }
             });
   }
@@ -577,14 +569,14 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
       stopped.complete(null); // never started: nothing to drain
       return stopped;
     }
-    long g = gate.getAndUpdate(x -> x | CLOSED);
-    if ((g & CLOSED) == 0) {
+    long before = gate.close();
+    if (!ServiceGate.isClosed(before)) {
       state.compareAndSet(State.RUNNING, State.STOPPING);
       if (log.isDebugEnabled()) {
         log.debug("{} is draining {} item(s)", this, pendingCount());
       }
       scheduleProgressLog();
-      if (g == 0) {
+      if (ServiceGate.isEmpty(before)) {
         wake(); // no sender inside: nothing more can come
       }
     }
@@ -594,57 +586,53 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   private void fail(Throwable cause) {
     log.error("{} failed to start; it takes no items and handles none", this, cause);
     state.set(State.FAILED);
-    gate.getAndUpdate(x -> x | CLOSED);
-    step(); // we hold the baton: abandon what was queued, then stop
+    gate.close();
+    consumer.drive(); // we hold the baton: abandon what was queued, then stop
   }
 
   // ---------------------------------------------------------------- the consumer
 
-  private void dispatchStep() {
+  /** Runs a consumer task on the loop, or here once the loop is gone (only abandoning is left). */
+  private void dispatch(Runnable task) {
     LoopPortal l = loop;
     if (l != null && !loopLost) {
       try {
-        l.execute(this::step);
+        l.execute(task);
         return;
       } catch (RejectedExecutionException e) {
         loopLost(e);
       }
     }
-    step(); // no loop any more: only abandoning is left, which may run here
+    task.run();
   }
 
-  /** One turn of the consumer; runs with the baton and gives it back or passes it on. */
-  private void step() {
-    while (true) {
-      // Read once, before the work: only if the gate was already closed with no sender inside
-      // did the work see every item there will ever be (and hand over any partial batch). A gate
-      // closing during the work must bring another turn, not the end.
-      long before = gate.get();
+  /** The consumer's turns, driven by {@link #consumer}. */
+  private final class Turns implements ConsumerDriver.Turns {
+    @Override
+    public CompletionStage<?> turn() {
+      // Read once, before the work: only if the gate was already sealed did the work see every
+      // item there will ever be (and hand over any partial batch). A gate closing during the
+      // work must bring another turn, not the end.
+      long before = gate.read();
       if (loopLost || state.get() == State.FAILED) {
         abandonQueued();
       } else {
-        CompletionStage<?> work = consume((before & CLOSED) != 0);
+        CompletionStage<?> work = consume(ServiceGate.isClosed(before));
         if (work != null) {
-          // The baton travels with the work: the next step is dispatched when it completes.
-          work.whenComplete((value, error) -> dispatchStep());
-          return;
+          return work;
         }
       }
-      if (before == CLOSED && queue.isEmpty()) {
-        finish(); // keeps the baton for good: nothing runs after the end
-        return;
+      if (ServiceGate.isSealed(before) && queue.isEmpty()) {
+        finish();
+        return ConsumerDriver.FINISHED;
       }
-      baton.set(false);
-      // A sender may have queued, or a drain closed the gate, after we looked and before we let
-      // go; its wake() then found the baton taken. Look again, and take it back if needed.
-      if (!wantsStep() || !baton.compareAndSet(false, true)) {
-        return;
-      }
+      return null;
     }
-  }
 
-  private boolean wantsStep() {
-    return !queue.isEmpty() || gate.get() == CLOSED || wantsFlush();
+    @Override
+    public boolean wanted() {
+      return !queue.isEmpty() || gate.isSealed() || wantsFlush();
+    }
   }
 
   private void abandonQueued() {
@@ -658,7 +646,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
       count++;
     }
     if (count > 0) {
-      itemsDone(count);
+      progress.done(count);
       log.warn(
           "{} did not handle {} accepted item(s): {}",
           this,
@@ -678,7 +666,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   private void loopLost(Throwable cause) {
     if (!loopLost) {
       loopLost = true;
-      gate.getAndUpdate(x -> x | CLOSED);
+      gate.close();
       state.compareAndSet(State.RUNNING, State.STOPPING);
       log.warn(
           "{} lost its event loop before it drained, with {} accepted item(s) not handled yet: {}",
@@ -722,7 +710,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
     if (timer != null) {
       timer.cancel(false);
     }
-    signalProgress();
+    progress.signal();
     if (log.isDebugEnabled()) {
       log.debug("{} stopped", this);
     }
@@ -763,20 +751,6 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
     return adopted;
   }
 
-  private void itemsDone(int count) {
-    handled.addAndGet(count);
-    signalProgress();
-  }
-
-  private void signalProgress() {
-    if (progress.get() != null) {
-      CompletableFuture<Void> signal = progress.getAndSet(null);
-      if (signal != null) {
-        signal.complete(null);
-      }
-    }
-  }
-
   private void scheduleProgressLog() {
     Duration every = progressInterval;
     if (every == null || every.isZero() || every.isNegative() || stopped.isDone()) {
@@ -801,41 +775,16 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
 
   private boolean awaitHandled(Duration timeout) {
     checkMayBlock("waitUntilEmpty");
-    // Every item accepted before now was counted before it was queued, and the queue is FIFO;
-    // so once `target` items are handled, those items are among them.
-    long target = accepted.get();
-    flushTarget.accumulateAndGet(target, Math::max);
+    long target = progress.requestFlush();
     wake();
     Deadline deadline = timeout == null ? Deadline.never() : Deadline.after(timeout);
     if (Thread.currentThread().isInterrupted()) {
       throw interrupted(new InterruptedException(), "waitUntilEmpty");
     }
-    while (true) {
-      if (handled.get() >= target || stopped.isDone()) {
-        return true;
-      }
-      CompletableFuture<Void> signal =
-          progress.updateAndGet(p -> p != null ? p : new CompletableFuture<>());
-      if (handled.get() >= target || stopped.isDone()) {
-        return true; // the signal may have been installed after the consumer's last look
-      }
-      try {
-        if (deadline.isNever()) {
-          signal.get();
-        } else {
-          long remaining = deadline.remainingNanos();
-          if (remaining <= 0) {
-            return false;
-          }
-          signal.get(remaining, TimeUnit.NANOSECONDS);
-        }
-      } catch (TimeoutException e) {
-        return false;
-      } catch (InterruptedException e) {
-        throw interrupted(e, "waitUntilEmpty");
-      } catch (ExecutionException e) {
-        throw new CompletionException(e.getCause()); // signals never fail
-      }
+    try {
+      return progress.awaitDone(target, deadline, stopped::isDone);
+    } catch (InterruptedException e) {
+      throw interrupted(e, "waitUntilEmpty");
     }
   }
 

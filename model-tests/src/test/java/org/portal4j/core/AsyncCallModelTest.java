@@ -1,12 +1,12 @@
 package org.portal4j.core;
 
 import java.util.concurrent.CompletableFuture;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 import org.portal4j.CallCancelledException;
 import org.portal4j.CallTimeoutException;
+import org.portal4j.model.ModelChecks;
 
 /**
  * Model checks an async {@link CapturedCall}: its function returns a stage, and the call ends when
@@ -88,15 +88,7 @@ public class AsyncCallModelTest {
 
   @Test
   void everyInterleavingKeepsTheSequentialSpecificationAndTheRules() {
-    new ModelCheckingOptions()
-        .iterations(20)
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(2)
-        .actorsBefore(1)
-        .actorsAfter(1)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
+    ModelChecks.options().sequentialSpecification(Spec.class).check(getClass());
   }
 
   /** The sequential specification of an async call and its stage. */

@@ -2,12 +2,12 @@ package org.portal4j.core;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 import org.portal4j.CallCancelledException;
 import org.portal4j.CallTimeoutException;
+import org.portal4j.model.ModelChecks;
 
 /**
  * Model checks the {@link CapturedCall} state machine of a sync call: running it, cancelling it
@@ -120,15 +120,7 @@ public class CallModelTest {
 
   @Test
   void everyInterleavingKeepsTheSequentialSpecificationAndTheRules() {
-    new ModelCheckingOptions()
-        .iterations(20)
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(2)
-        .actorsBefore(1)
-        .actorsAfter(1)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
+    ModelChecks.options().sequentialSpecification(Spec.class).check(getClass());
   }
 
   /** The sequential specification: what a call does when one thing happens at a time. */

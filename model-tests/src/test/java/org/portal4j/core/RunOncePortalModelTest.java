@@ -1,9 +1,9 @@
 package org.portal4j.core;
 
 import java.util.concurrent.Executor;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 import org.portal4j.PortalOptions;
+import org.portal4j.model.ModelChecks;
 import org.portal4j.spi.support.AbstractWorkerPortal;
 
 /**
@@ -25,15 +25,7 @@ public class RunOncePortalModelTest extends PortalLifecycleModelTest {
   @Override
   @Test
   void everyInterleavingKeepsTheSequentialSpecificationAndTheRules() {
-    new ModelCheckingOptions()
-        .iterations(20)
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(2)
-        .actorsBefore(1)
-        .actorsAfter(1)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
+    ModelChecks.options().sequentialSpecification(Spec.class).check(getClass());
   }
 
   /** The sequential specification of a run-once portal. */

@@ -3,6 +3,7 @@ package org.portal4j.core;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.Test;
+import org.portal4j.model.ModelChecks;
 
 /**
  * Model checks a sync waiter: its owner awaiting; the waited call running on another thread and
@@ -21,16 +22,14 @@ import org.junit.jupiter.api.Test;
  */
 public class WaiterModelTest {
 
-  private static final int INVOCATIONS = 3_000;
-
   @Test
   void submitAwaitAndTheCallRunningInEveryInterleaving() {
-    Lincheck.runConcurrentTest(INVOCATIONS, () -> scenario(false));
+    Lincheck.runConcurrentTest(ModelChecks.invocations(), () -> scenario(false));
   }
 
   @Test
   void submitAwaitAndTheCallBeingCancelledInEveryInterleaving() {
-    Lincheck.runConcurrentTest(INVOCATIONS, () -> scenario(true));
+    Lincheck.runConcurrentTest(ModelChecks.invocations(), () -> scenario(true));
   }
 
   private static void scenario(boolean cancel) {
