@@ -62,7 +62,7 @@ public interface Call<T> {
    *     class path
    */
   static <T> Call<T> of(Callable<? extends T> fn) {
-    return RuntimeBinding.runtime().newCall(null, fn);
+    return RuntimeBinding.runtime().calls().newCall(null, fn);
   }
 
   /**
@@ -75,7 +75,7 @@ public interface Call<T> {
    * @throws NullPointerException if {@code name} or {@code fn} is null
    */
   static <T> Call<T> of(String name, Callable<? extends T> fn) {
-    return RuntimeBinding.runtime().newCall(requireName(name), fn);
+    return RuntimeBinding.runtime().calls().newCall(requireName(name), fn);
   }
 
   /**
@@ -90,7 +90,7 @@ public interface Call<T> {
    * @throws NullPointerException if {@code fn} is null
    */
   static <T> Call<T> ofAsync(Callable<? extends CompletionStage<? extends T>> fn) {
-    return RuntimeBinding.runtime().newAsyncCall(null, fn);
+    return RuntimeBinding.runtime().calls().newAsyncCall(null, fn);
   }
 
   /**
@@ -103,7 +103,7 @@ public interface Call<T> {
    * @throws NullPointerException if {@code name} or {@code fn} is null
    */
   static <T> Call<T> ofAsync(String name, Callable<? extends CompletionStage<? extends T>> fn) {
-    return RuntimeBinding.runtime().newAsyncCall(requireName(name), fn);
+    return RuntimeBinding.runtime().calls().newAsyncCall(requireName(name), fn);
   }
 
   /**
@@ -113,7 +113,7 @@ public interface Call<T> {
    * @return the current call
    */
   static Optional<Call<?>> current() {
-    return RuntimeBinding.runtime().currentCall();
+    return RuntimeBinding.runtime().calls().current();
   }
 
   /**
@@ -129,7 +129,7 @@ public interface Call<T> {
    *     unchecked ones and errors come out as they are
    */
   static <T> T shield(Callable<? extends T> fn) {
-    return RuntimeBinding.runtime().shield(fn);
+    return RuntimeBinding.runtime().calls().shield(fn);
   }
 
   private static String requireName(String name) {

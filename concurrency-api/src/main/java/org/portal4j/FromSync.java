@@ -4,370 +4,42 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import org.portal4j.internal.RuntimeBinding;
 
 /**
  * Entry points for blocking callers: run a call somewhere else and wait for it on this thread.
  *
- * <p>Every waiting method waits with a {@link SyncWaiter} owned by the calling thread, so code in
- * the call can send work back to this thread through {@link Waiters#current()}. The optional {@code
- * timeout} is set as the call's own timeout (see {@link Call#setTimeout}); {@code null} leaves the
- * call's timeout as it is. {@code doneCallbacks} run on this thread after the call is done, before
- * the method returns.
+ * <h2>The general form</h2>
  *
- * <p>New-thread methods use a run-once worker of the chosen worker backend, so nothing they start
- * outlives its call. Loop methods use the {@linkplain Portals#globalLoop() global loop}; called on
- * the loop's own thread they run the call inline instead of waiting for themselves.
+ * The target is a parameter, as in {@code CompletableFuture.supplyAsync(fn, executor)}: {@link
+ * #waitForCallIn}, {@link #callIn} and {@link #callSoonIn} take any {@link Portal}: a worker, a
+ * loop, a waiter, one of your own, {@link Portals#newThreadPerCall()} (a new run-once worker per
+ * call) or {@link Portals#globalLoop()}. The Prefect-named methods ({@code callInNewThread}, {@code
+ * waitForCallInLoopThread}, ...) are one-line delegates that name their target; they are how users
+ * coming from Prefect's {@code from_sync} find their way.
+ *
+ * <h2>Waiting</h2>
+ *
+ * Every waiting method waits with a {@link SyncWaiter} owned by the calling thread, so code in the
+ * call can send work back to this thread through {@link Waiters#current()}. The optional {@code
+ * timeout} is set as the call's own timeout (see {@link Call#setTimeout}) as the call is handed
+ * over; {@code null} leaves the call's timeout as it is. {@code doneCallbacks} run on this thread
+ * after the call is done, before the method returns. Called on a loop's own thread for that loop, a
+ * method runs the call inline instead of waiting for itself.
  *
  * <p>Interrupting the waiting thread cancels the call; the method then throws {@link
  * CallCancelledException} with the thread's interrupt flag still set. Results and exceptions come
- * out as from {@link Call#result()}. A wait that could only finish on the current thread fails fast
- * with {@link IllegalStateException} instead of hanging.
+ * out as from {@link Call#result()}. A wait that could never end (the call needs this very thread,
+ * directly or through a cycle of waiting threads) fails fast with a {@link DeadlockException}
+ * before the call is queued, leaving the call as it was.
+ *
+ * @since 0.1
  */
 public final class FromSync {
 
   private FromSync() {}
 
-  /**
-   * Runs {@code call} on a new run-once worker thread and waits for it, running callbacks it sends
-   * back meanwhile; then runs {@code doneCallbacks}.
-   *
-   * @param call the call
-   * @param timeout the call's timeout, or null to keep its own
-   * @param doneCallbacks calls to run on the waiting side once the call is done
-   * @param <T> the result type
-   * @return the call's result
-   */
-  public static <T> T waitForCallInNewThread(
-      Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return RuntimeBinding.runtime().waitForCall(NEW_THREAD, call, timeout, doneCallbacks);
-  }
-
-  /**
-   * Same as {@link #waitForCallInNewThread(Call, Duration, Collection)} with no done callbacks.
-   *
-   * @param call the call
-   * @param timeout the call's timeout, or null to keep its own
-   * @param <T> the result type
-   * @return the call's result
-   */
-  public static <T> T waitForCallInNewThread(Call<T> call, Duration timeout) {
-    return waitForCallInNewThread(call, timeout, List.of());
-  }
-
-  /**
-   * Same as {@link #waitForCallInNewThread(Call, Duration, Collection)}, keeping the call's
-   * timeout.
-   *
-   * @param call the call
-   * @param <T> the result type
-   * @return the call's result
-   */
-  public static <T> T waitForCallInNewThread(Call<T> call) {
-    return waitForCallInNewThread(call, null, List.of());
-  }
-
-  /**
-   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInNewThread(Call, Duration,
-   * Collection)}.
-   *
-   * @param fn the function
-   * @param timeout the call's timeout, or null for none
-   * @param doneCallbacks calls to run on the waiting side once the call is done
-   * @param <T> the result type
-   * @return the function's result
-   */
-  public static <T> T waitForCallInNewThread(
-      Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return waitForCallInNewThread(Call.<T>of(fn), timeout, doneCallbacks);
-  }
-
-  /**
-   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInNewThread(Call, Duration)}.
-   *
-   * @param fn the function
-   * @param timeout the call's timeout, or null for none
-   * @param <T> the result type
-   * @return the function's result
-   */
-  public static <T> T waitForCallInNewThread(Callable<? extends T> fn, Duration timeout) {
-    return waitForCallInNewThread(Call.<T>of(fn), timeout, List.of());
-  }
-
-  /**
-   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInNewThread(Call)}.
-   *
-   * @param fn the function
-   * @param <T> the result type
-   * @return the function's result
-   */
-  public static <T> T waitForCallInNewThread(Callable<? extends T> fn) {
-    return waitForCallInNewThread(Call.<T>of(fn), null, List.of());
-  }
-
-  /**
-   * Runs {@code call} on a new run-once worker thread; the same as {@link
-   * #waitForCallInNewThread(Call, Duration)}.
-   *
-   * @param call the call
-   * @param timeout the call's timeout, or null to keep its own
-   * @param <T> the result type
-   * @return the call's result
-   */
-  public static <T> T callInNewThread(Call<T> call, Duration timeout) {
-    return waitForCallInNewThread(call, timeout, List.of());
-  }
-
-  /**
-   * Runs {@code call} on a new run-once worker thread, keeping the call's timeout.
-   *
-   * @param call the call
-   * @param <T> the result type
-   * @return the call's result
-   */
-  public static <T> T callInNewThread(Call<T> call) {
-    return waitForCallInNewThread(call, null, List.of());
-  }
-
-  /**
-   * Runs {@code fn} on a new run-once worker thread.
-   *
-   * @param fn the function
-   * @param timeout the call's timeout, or null for none
-   * @param <T> the result type
-   * @return the function's result
-   */
-  public static <T> T callInNewThread(Callable<? extends T> fn, Duration timeout) {
-    return waitForCallInNewThread(Call.<T>of(fn), timeout, List.of());
-  }
-
-  /**
-   * Runs {@code fn} on a new run-once worker thread.
-   *
-   * @param fn the function
-   * @param <T> the result type
-   * @return the function's result
-   */
-  public static <T> T callInNewThread(Callable<? extends T> fn) {
-    return waitForCallInNewThread(Call.<T>of(fn), null, List.of());
-  }
-
-  /**
-   * Submits {@code call} to a new run-once worker thread and returns at once.
-   *
-   * @param call the call
-   * @param timeout the call's timeout, or null to keep its own
-   * @param <T> the result type
-   * @return the same call, submitted
-   */
-  public static <T> Call<T> callSoonInNewThread(Call<T> call, Duration timeout) {
-    return RuntimeBinding.runtime().callSoon(NEW_THREAD_SOON, call, timeout);
-  }
-
-  /**
-   * Submits {@code call} to a new run-once worker thread, keeping its timeout.
-   *
-   * @param call the call
-   * @param <T> the result type
-   * @return the same call, submitted
-   */
-  public static <T> Call<T> callSoonInNewThread(Call<T> call) {
-    return callSoonInNewThread(call, null);
-  }
-
-  /**
-   * Wraps {@code fn} in a call and submits it to a new run-once worker thread.
-   *
-   * @param fn the function
-   * @param timeout the call's timeout, or null for none
-   * @param <T> the result type
-   * @return the new call, submitted
-   */
-  public static <T> Call<T> callSoonInNewThread(Callable<? extends T> fn, Duration timeout) {
-    return callSoonInNewThread(Call.<T>of(fn), timeout);
-  }
-
-  /**
-   * Wraps {@code fn} in a call and submits it to a new run-once worker thread.
-   *
-   * @param fn the function
-   * @param <T> the result type
-   * @return the new call, submitted
-   */
-  public static <T> Call<T> callSoonInNewThread(Callable<? extends T> fn) {
-    return callSoonInNewThread(Call.<T>of(fn), null);
-  }
-
-  /**
-   * Runs {@code call} on the global event loop and waits for it, running callbacks it sends back
-   * meanwhile; then runs {@code doneCallbacks}.
-   *
-   * @param call the call
-   * @param timeout the call's timeout, or null to keep its own
-   * @param doneCallbacks calls to run on the waiting side once the call is done
-   * @param <T> the result type
-   * @return the call's result
-   */
-  public static <T> T waitForCallInLoopThread(
-      Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return RuntimeBinding.runtime().waitForCall(GLOBAL_LOOP, call, timeout, doneCallbacks);
-  }
-
-  /**
-   * Same as {@link #waitForCallInLoopThread(Call, Duration, Collection)} with no done callbacks.
-   *
-   * @param call the call
-   * @param timeout the call's timeout, or null to keep its own
-   * @param <T> the result type
-   * @return the call's result
-   */
-  public static <T> T waitForCallInLoopThread(Call<T> call, Duration timeout) {
-    return waitForCallInLoopThread(call, timeout, List.of());
-  }
-
-  /**
-   * Same as {@link #waitForCallInLoopThread(Call, Duration, Collection)}, keeping the call's
-   * timeout.
-   *
-   * @param call the call
-   * @param <T> the result type
-   * @return the call's result
-   */
-  public static <T> T waitForCallInLoopThread(Call<T> call) {
-    return waitForCallInLoopThread(call, null, List.of());
-  }
-
-  /**
-   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInLoopThread(Call, Duration,
-   * Collection)}.
-   *
-   * @param fn the function
-   * @param timeout the call's timeout, or null for none
-   * @param doneCallbacks calls to run on the waiting side once the call is done
-   * @param <T> the result type
-   * @return the function's result
-   */
-  public static <T> T waitForCallInLoopThread(
-      Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return waitForCallInLoopThread(Call.<T>of(fn), timeout, doneCallbacks);
-  }
-
-  /**
-   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInLoopThread(Call, Duration)}.
-   *
-   * @param fn the function
-   * @param timeout the call's timeout, or null for none
-   * @param <T> the result type
-   * @return the function's result
-   */
-  public static <T> T waitForCallInLoopThread(Callable<? extends T> fn, Duration timeout) {
-    return waitForCallInLoopThread(Call.<T>of(fn), timeout, List.of());
-  }
-
-  /**
-   * Wraps {@code fn} in a call and runs it like {@link #waitForCallInLoopThread(Call)}.
-   *
-   * @param fn the function
-   * @param <T> the result type
-   * @return the function's result
-   */
-  public static <T> T waitForCallInLoopThread(Callable<? extends T> fn) {
-    return waitForCallInLoopThread(Call.<T>of(fn), null, List.of());
-  }
-
-  /**
-   * Runs {@code call} on the global event loop; the same as {@link #waitForCallInLoopThread(Call,
-   * Duration)}.
-   *
-   * @param call the call
-   * @param timeout the call's timeout, or null to keep its own
-   * @param <T> the result type
-   * @return the call's result
-   */
-  public static <T> T callInLoopThread(Call<T> call, Duration timeout) {
-    return waitForCallInLoopThread(call, timeout, List.of());
-  }
-
-  /**
-   * Runs {@code call} on the global event loop, keeping the call's timeout.
-   *
-   * @param call the call
-   * @param <T> the result type
-   * @return the call's result
-   */
-  public static <T> T callInLoopThread(Call<T> call) {
-    return waitForCallInLoopThread(call, null, List.of());
-  }
-
-  /**
-   * Runs {@code fn} on the global event loop.
-   *
-   * @param fn the function
-   * @param timeout the call's timeout, or null for none
-   * @param <T> the result type
-   * @return the function's result
-   */
-  public static <T> T callInLoopThread(Callable<? extends T> fn, Duration timeout) {
-    return waitForCallInLoopThread(Call.<T>of(fn), timeout, List.of());
-  }
-
-  /**
-   * Runs {@code fn} on the global event loop.
-   *
-   * @param fn the function
-   * @param <T> the result type
-   * @return the function's result
-   */
-  public static <T> T callInLoopThread(Callable<? extends T> fn) {
-    return waitForCallInLoopThread(Call.<T>of(fn), null, List.of());
-  }
-
-  /**
-   * Submits {@code call} to the global event loop and returns at once.
-   *
-   * @param call the call
-   * @param timeout the call's timeout, or null to keep its own
-   * @param <T> the result type
-   * @return the same call, submitted
-   */
-  public static <T> Call<T> callSoonInLoopThread(Call<T> call, Duration timeout) {
-    return RuntimeBinding.runtime().callSoon(GLOBAL_LOOP, call, timeout);
-  }
-
-  /**
-   * Submits {@code call} to the global event loop, keeping its timeout.
-   *
-   * @param call the call
-   * @param <T> the result type
-   * @return the same call, submitted
-   */
-  public static <T> Call<T> callSoonInLoopThread(Call<T> call) {
-    return callSoonInLoopThread(call, null);
-  }
-
-  /**
-   * Wraps {@code fn} in a call and submits it to the global event loop.
-   *
-   * @param fn the function
-   * @param timeout the call's timeout, or null for none
-   * @param <T> the result type
-   * @return the new call, submitted
-   */
-  public static <T> Call<T> callSoonInLoopThread(Callable<? extends T> fn, Duration timeout) {
-    return callSoonInLoopThread(Call.<T>of(fn), timeout);
-  }
-
-  /**
-   * Wraps {@code fn} in a call and submits it to the global event loop.
-   *
-   * @param fn the function
-   * @param <T> the result type
-   * @return the new call, submitted
-   */
-  public static <T> Call<T> callSoonInLoopThread(Callable<? extends T> fn) {
-    return callSoonInLoopThread(Call.<T>of(fn), null);
-  }
+  // ---------------------------------------------------------------- the general form
 
   /**
    * Runs {@code call} on {@code portal} and waits for it, running callbacks it sends back
@@ -379,13 +51,13 @@ public final class FromSync {
    * @param doneCallbacks calls to run on the waiting side once the call is done
    * @param <T> the result type
    * @return the call's result
+   * @throws NullPointerException if an argument but {@code timeout} is null
    */
   public static <T> T waitForCallIn(
       Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    if (portal == null) {
-      throw new NullPointerException("portal");
-    }
-    return RuntimeBinding.runtime().waitForCall(() -> portal, call, timeout, doneCallbacks);
+    return RuntimeBinding.runtime()
+        .router()
+        .waitForCall(requirePortal(portal), call, timeout, doneCallbacks);
   }
 
   /**
@@ -458,8 +130,8 @@ public final class FromSync {
   }
 
   /**
-   * Runs {@code call} on {@code portal}; the same as {@link #waitForCallIn(Portal, Call,
-   * Duration)}.
+   * Runs {@code call} on {@code portal} and waits for its result: {@link #waitForCallIn(Portal,
+   * Call, Duration)}.
    *
    * @param portal where the call runs
    * @param call the call
@@ -472,7 +144,7 @@ public final class FromSync {
   }
 
   /**
-   * Runs {@code call} on {@code portal}, keeping the call's timeout.
+   * Runs {@code call} on {@code portal}, keeping its timeout: {@link #waitForCallIn(Portal, Call)}.
    *
    * @param portal where the call runs
    * @param call the call
@@ -508,13 +180,433 @@ public final class FromSync {
     return waitForCallIn(portal, Call.<T>of(fn), null, List.of());
   }
 
-  /** A run-once worker per call that the caller waits for. */
-  private static final Supplier<Portal> NEW_THREAD =
-      () -> RuntimeBinding.runtime().newThreadPortal(true);
+  /**
+   * Submits {@code call} to {@code portal}, setting its timeout, and returns at once.
+   *
+   * @param portal where the call runs
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the same call, submitted
+   * @throws NullPointerException if {@code portal} or {@code call} is null
+   */
+  public static <T> Call<T> callSoonIn(Portal portal, Call<T> call, Duration timeout) {
+    return RuntimeBinding.runtime().router().callSoon(requirePortal(portal), call, timeout);
+  }
 
-  /** A run-once worker per call that nobody waits for: it keeps the JVM alive until it ran. */
-  private static final Supplier<Portal> NEW_THREAD_SOON =
-      () -> RuntimeBinding.runtime().newThreadPortal(false);
+  /**
+   * Submits {@code call} to {@code portal}, keeping its timeout.
+   *
+   * @param portal where the call runs
+   * @param call the call
+   * @param <T> the result type
+   * @return the same call, submitted
+   */
+  public static <T> Call<T> callSoonIn(Portal portal, Call<T> call) {
+    return callSoonIn(portal, call, null);
+  }
 
-  private static final Supplier<Portal> GLOBAL_LOOP = () -> RuntimeBinding.runtime().globalLoop();
+  /**
+   * Wraps {@code fn} in a call and submits it to {@code portal}.
+   *
+   * @param portal where the call runs
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the new call, submitted
+   */
+  public static <T> Call<T> callSoonIn(Portal portal, Callable<? extends T> fn, Duration timeout) {
+    return callSoonIn(portal, Call.<T>of(fn), timeout);
+  }
+
+  /**
+   * Wraps {@code fn} in a call and submits it to {@code portal}.
+   *
+   * @param portal where the call runs
+   * @param fn the function
+   * @param <T> the result type
+   * @return the new call, submitted
+   */
+  public static <T> Call<T> callSoonIn(Portal portal, Callable<? extends T> fn) {
+    return callSoonIn(portal, Call.<T>of(fn), null);
+  }
+
+  // ---------------------------------------------------------------- new threads
+
+  /**
+   * {@link #waitForCallIn(Portal, Call, Duration, Collection)} on a new run-once worker ({@link
+   * Portals#newThreadPerCall()}).
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param doneCallbacks calls to run on the waiting side once the call is done
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallInNewThread(
+      Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+    return waitForCallIn(newThread(), call, timeout, doneCallbacks);
+  }
+
+  /**
+   * {@link #waitForCallIn(Portal, Call, Duration)} on a new run-once worker ({@link
+   * Portals#newThreadPerCall()}).
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallInNewThread(Call<T> call, Duration timeout) {
+    return waitForCallIn(newThread(), call, timeout);
+  }
+
+  /**
+   * {@link #waitForCallIn(Portal, Call)} on a new run-once worker ({@link
+   * Portals#newThreadPerCall()}).
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallInNewThread(Call<T> call) {
+    return waitForCallIn(newThread(), call);
+  }
+
+  /**
+   * {@link #waitForCallIn(Portal, Callable, Duration, Collection)} on a new run-once worker ({@link
+   * Portals#newThreadPerCall()}).
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param doneCallbacks calls to run on the waiting side once the call is done
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallInNewThread(
+      Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+    return waitForCallInNewThread(Call.<T>of(fn), timeout, doneCallbacks);
+  }
+
+  /**
+   * {@link #waitForCallIn(Portal, Callable, Duration)} on a new run-once worker ({@link
+   * Portals#newThreadPerCall()}).
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallInNewThread(Callable<? extends T> fn, Duration timeout) {
+    return waitForCallInNewThread(Call.<T>of(fn), timeout);
+  }
+
+  /**
+   * {@link #waitForCallIn(Portal, Callable)} on a new run-once worker ({@link
+   * Portals#newThreadPerCall()}).
+   *
+   * @param fn the function
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallInNewThread(Callable<? extends T> fn) {
+    return waitForCallInNewThread(Call.<T>of(fn));
+  }
+
+  /**
+   * {@link #callIn(Portal, Call, Duration)} on a new run-once worker ({@link
+   * Portals#newThreadPerCall()}).
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T callInNewThread(Call<T> call, Duration timeout) {
+    return callIn(newThread(), call, timeout);
+  }
+
+  /**
+   * {@link #callIn(Portal, Call)} on a new run-once worker ({@link Portals#newThreadPerCall()}).
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T callInNewThread(Call<T> call) {
+    return callIn(newThread(), call);
+  }
+
+  /**
+   * {@link #callIn(Portal, Callable, Duration)} on a new run-once worker ({@link
+   * Portals#newThreadPerCall()}).
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T callInNewThread(Callable<? extends T> fn, Duration timeout) {
+    return callInNewThread(Call.<T>of(fn), timeout);
+  }
+
+  /**
+   * {@link #callIn(Portal, Callable)} on a new run-once worker ({@link
+   * Portals#newThreadPerCall()}).
+   *
+   * @param fn the function
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T callInNewThread(Callable<? extends T> fn) {
+    return callInNewThread(Call.<T>of(fn));
+  }
+
+  /**
+   * {@link #callSoonIn(Portal, Call, Duration)} on a new run-once worker ({@link
+   * Portals#newThreadPerCall()}).
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the same call, submitted
+   */
+  public static <T> Call<T> callSoonInNewThread(Call<T> call, Duration timeout) {
+    return callSoonIn(newThread(), call, timeout);
+  }
+
+  /**
+   * {@link #callSoonIn(Portal, Call)} on a new run-once worker ({@link
+   * Portals#newThreadPerCall()}).
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return the same call, submitted
+   */
+  public static <T> Call<T> callSoonInNewThread(Call<T> call) {
+    return callSoonIn(newThread(), call);
+  }
+
+  /**
+   * {@link #callSoonIn(Portal, Callable, Duration)} on a new run-once worker ({@link
+   * Portals#newThreadPerCall()}).
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the new call, submitted
+   */
+  public static <T> Call<T> callSoonInNewThread(Callable<? extends T> fn, Duration timeout) {
+    return callSoonInNewThread(Call.<T>of(fn), timeout);
+  }
+
+  /**
+   * {@link #callSoonIn(Portal, Callable)} on a new run-once worker ({@link
+   * Portals#newThreadPerCall()}).
+   *
+   * @param fn the function
+   * @param <T> the result type
+   * @return the new call, submitted
+   */
+  public static <T> Call<T> callSoonInNewThread(Callable<? extends T> fn) {
+    return callSoonInNewThread(Call.<T>of(fn));
+  }
+
+  // ---------------------------------------------------------------- the global loop
+
+  /**
+   * {@link #waitForCallIn(Portal, Call, Duration, Collection)} on the global loop ({@link
+   * Portals#globalLoop()}).
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param doneCallbacks calls to run on the waiting side once the call is done
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallInLoopThread(
+      Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+    return waitForCallIn(globalLoop(call, doneCallbacks), call, timeout, doneCallbacks);
+  }
+
+  /**
+   * {@link #waitForCallIn(Portal, Call, Duration)} on the global loop ({@link
+   * Portals#globalLoop()}).
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallInLoopThread(Call<T> call, Duration timeout) {
+    return waitForCallIn(globalLoop(call), call, timeout);
+  }
+
+  /**
+   * {@link #waitForCallIn(Portal, Call)} on the global loop ({@link Portals#globalLoop()}).
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T waitForCallInLoopThread(Call<T> call) {
+    return waitForCallIn(globalLoop(call), call);
+  }
+
+  /**
+   * {@link #waitForCallIn(Portal, Callable, Duration, Collection)} on the global loop ({@link
+   * Portals#globalLoop()}).
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param doneCallbacks calls to run on the waiting side once the call is done
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallInLoopThread(
+      Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+    return waitForCallInLoopThread(Call.<T>of(fn), timeout, doneCallbacks);
+  }
+
+  /**
+   * {@link #waitForCallIn(Portal, Callable, Duration)} on the global loop ({@link
+   * Portals#globalLoop()}).
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallInLoopThread(Callable<? extends T> fn, Duration timeout) {
+    return waitForCallInLoopThread(Call.<T>of(fn), timeout);
+  }
+
+  /**
+   * {@link #waitForCallIn(Portal, Callable)} on the global loop ({@link Portals#globalLoop()}).
+   *
+   * @param fn the function
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T waitForCallInLoopThread(Callable<? extends T> fn) {
+    return waitForCallInLoopThread(Call.<T>of(fn));
+  }
+
+  /**
+   * {@link #callIn(Portal, Call, Duration)} on the global loop ({@link Portals#globalLoop()}).
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T callInLoopThread(Call<T> call, Duration timeout) {
+    return callIn(globalLoop(call), call, timeout);
+  }
+
+  /**
+   * {@link #callIn(Portal, Call)} on the global loop ({@link Portals#globalLoop()}).
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return the call's result
+   */
+  public static <T> T callInLoopThread(Call<T> call) {
+    return callIn(globalLoop(call), call);
+  }
+
+  /**
+   * {@link #callIn(Portal, Callable, Duration)} on the global loop ({@link Portals#globalLoop()}).
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T callInLoopThread(Callable<? extends T> fn, Duration timeout) {
+    return callInLoopThread(Call.<T>of(fn), timeout);
+  }
+
+  /**
+   * {@link #callIn(Portal, Callable)} on the global loop ({@link Portals#globalLoop()}).
+   *
+   * @param fn the function
+   * @param <T> the result type
+   * @return the function's result
+   */
+  public static <T> T callInLoopThread(Callable<? extends T> fn) {
+    return callInLoopThread(Call.<T>of(fn));
+  }
+
+  /**
+   * {@link #callSoonIn(Portal, Call, Duration)} on the global loop ({@link Portals#globalLoop()}).
+   *
+   * @param call the call
+   * @param timeout the call's timeout, or null to keep its own
+   * @param <T> the result type
+   * @return the same call, submitted
+   */
+  public static <T> Call<T> callSoonInLoopThread(Call<T> call, Duration timeout) {
+    return callSoonIn(globalLoop(call), call, timeout);
+  }
+
+  /**
+   * {@link #callSoonIn(Portal, Call)} on the global loop ({@link Portals#globalLoop()}).
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return the same call, submitted
+   */
+  public static <T> Call<T> callSoonInLoopThread(Call<T> call) {
+    return callSoonIn(globalLoop(call), call);
+  }
+
+  /**
+   * {@link #callSoonIn(Portal, Callable, Duration)} on the global loop ({@link
+   * Portals#globalLoop()}).
+   *
+   * @param fn the function
+   * @param timeout the call's timeout, or null for none
+   * @param <T> the result type
+   * @return the new call, submitted
+   */
+  public static <T> Call<T> callSoonInLoopThread(Callable<? extends T> fn, Duration timeout) {
+    return callSoonInLoopThread(Call.<T>of(fn), timeout);
+  }
+
+  /**
+   * {@link #callSoonIn(Portal, Callable)} on the global loop ({@link Portals#globalLoop()}).
+   *
+   * @param fn the function
+   * @param <T> the result type
+   * @return the new call, submitted
+   */
+  public static <T> Call<T> callSoonInLoopThread(Callable<? extends T> fn) {
+    return callSoonInLoopThread(Call.<T>of(fn));
+  }
+
+  // ---------------------------------------------------------------- targets
+
+  private static Portal requirePortal(Portal portal) {
+    if (portal == null) {
+      throw new NullPointerException("portal");
+    }
+    return portal;
+  }
+
+  private static Portal newThread() {
+    return Portals.newThreadPerCall();
+  }
+
+  /** The global loop, made only once the arguments passed their null checks. */
+  private static Portal globalLoop(Call<?> call) {
+    return globalLoop(call, List.of());
+  }
+
+  private static Portal globalLoop(Call<?> call, Collection<?> doneCallbacks) {
+    if (call == null || doneCallbacks == null) {
+      throw new NullPointerException(call == null ? "call" : "doneCallbacks");
+    }
+    return Portals.globalLoop();
+  }
 }

@@ -40,7 +40,7 @@ public final class Portals {
     if (options == null) {
       throw new NullPointerException("options");
     }
-    return RuntimeBinding.runtime().newWorkerThread(options);
+    return RuntimeBinding.runtime().portals().newWorker(options);
   }
 
   /**
@@ -68,7 +68,21 @@ public final class Portals {
     if (options == null) {
       throw new NullPointerException("options");
     }
-    return RuntimeBinding.runtime().newEventLoopThread(options);
+    return RuntimeBinding.runtime().portals().newLoop(options);
+  }
+
+  /**
+   * A portal that runs each call submitted to it on a new run-once worker of the chosen worker
+   * backend, so nothing it starts outlives its call: the target of the new-thread methods of {@link
+   * FromSync} and {@link FromAsync}. If the backend fails to make the worker, the call ends,
+   * cancelled with that failure as cause, which the submit then throws. No worker is made before a
+   * call is submitted.
+   *
+   * @return the portal
+   * @throws IllegalStateException if no runtime is on the class path
+   */
+  public static Portal newThreadPerCall() {
+    return RuntimeBinding.runtime().portals().newThreadPerCall();
   }
 
   /**
@@ -79,7 +93,7 @@ public final class Portals {
    * @return the running global loop
    */
   public static LoopPortal globalLoop() {
-    return RuntimeBinding.runtime().globalLoop();
+    return RuntimeBinding.runtime().portals().globalLoop();
   }
 
   /**
@@ -88,7 +102,7 @@ public final class Portals {
    * @return true on the global loop's thread
    */
   public static boolean inGlobalLoop() {
-    return RuntimeBinding.runtime().inGlobalLoop();
+    return RuntimeBinding.runtime().portals().inGlobalLoop();
   }
 
   /**
@@ -104,7 +118,7 @@ public final class Portals {
     if (timeout == null) {
       throw new NullPointerException("timeout");
     }
-    RuntimeBinding.runtime().waitForGlobalLoopExit(timeout);
+    RuntimeBinding.runtime().portals().waitForGlobalLoopExit(timeout);
   }
 
   /**
@@ -113,7 +127,7 @@ public final class Portals {
    * @return the current loop
    */
   public static Optional<LoopPortal> currentLoop() {
-    return RuntimeBinding.runtime().currentLoop();
+    return RuntimeBinding.runtime().portals().currentLoop();
   }
 
   /**
@@ -124,6 +138,6 @@ public final class Portals {
    * @throws IllegalStateException if the provider configured for a kind is unknown
    */
   public static Map<PortalKind, String> backends() {
-    return RuntimeBinding.runtime().backends();
+    return RuntimeBinding.runtime().portals().backends();
   }
 }

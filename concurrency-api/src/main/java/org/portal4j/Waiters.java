@@ -22,7 +22,7 @@ public final class Waiters {
     if (call == null) {
       throw new NullPointerException("call");
     }
-    return RuntimeBinding.runtime().newSyncWaiter(call);
+    return RuntimeBinding.runtime().waiters().newSyncWaiter(call);
   }
 
   /**
@@ -39,7 +39,7 @@ public final class Waiters {
     if (call == null) {
       throw new NullPointerException("call");
     }
-    return RuntimeBinding.runtime().newAsyncWaiter(call);
+    return RuntimeBinding.runtime().waiters().newAsyncWaiter(call);
   }
 
   /**
@@ -52,7 +52,7 @@ public final class Waiters {
     if (thread == null) {
       throw new NullPointerException("thread");
     }
-    return RuntimeBinding.runtime().waitersFor(thread);
+    return RuntimeBinding.runtime().waiters().forThread(thread);
   }
 
   /**
@@ -65,7 +65,7 @@ public final class Waiters {
     if (call == null) {
       throw new NullPointerException("call");
     }
-    return RuntimeBinding.runtime().waiterOf(call);
+    return RuntimeBinding.runtime().waiters().of(call);
   }
 
   /**

@@ -1,105 +1,67 @@
 package org.portal4j.spi;
 
-import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
-import org.portal4j.AsyncWaiter;
-import org.portal4j.Call;
-import org.portal4j.LoopPortal;
-import org.portal4j.Portal;
-import org.portal4j.PortalOptions;
-import org.portal4j.SyncWaiter;
-import org.portal4j.Waiter;
-import org.portal4j.WorkerPortal;
-
 /**
  * The binding between the API's static entry points and an implementation ({@code
- * concurrency-core}), found once with {@link java.util.ServiceLoader}. Users never call it; each
- * method backs the API method of the same meaning, which documents it. Arguments have been checked
- * for null by the API unless noted.
+ * concurrency-core}), found once with {@link java.util.ServiceLoader}, the way SLF4J 2 finds its
+ * provider: a few factories, and the version of this SPI the runtime was built for, which the API
+ * checks when it binds. A runtime built for another version is refused with an {@link
+ * IllegalStateException} that names both, instead of failing later with a {@link LinkageError}.
+ *
+ * <p>Users never call it. The factories' methods back the API methods of the same meaning, which
+ * document them; arguments have been checked for null by the API unless noted. This interface and
+ * the factories evolve only by adding {@code default} methods, and by raising {@link #API_VERSION}
+ * when a runtime must change.
+ *
+ * @since 0.1
  */
 public interface ConcurrencyRuntime {
 
-  /** Backs {@link Call#of}; {@code name} may be null. */
-  <T> Call<T> newCall(String name, Callable<? extends T> fn);
-
-  /** Backs {@link Call#ofAsync}; {@code name} may be null. */
-  <T> Call<T> newAsyncCall(String name, Callable<? extends CompletionStage<? extends T>> fn);
-
-  /** Backs {@link Call#current()}. */
-  Optional<Call<?>> currentCall();
-
-  /** Backs {@link Call#shield}. */
-  <T> T shield(Callable<? extends T> fn);
-
-  /** Backs {@link org.portal4j.Portals#newWorkerThread(PortalOptions)}. */
-  WorkerPortal newWorkerThread(PortalOptions options);
-
-  /** Backs {@link org.portal4j.Portals#newEventLoopThread(PortalOptions)}. */
-  LoopPortal newEventLoopThread(PortalOptions options);
-
-  /** Backs {@link org.portal4j.Portals#globalLoop()}. */
-  LoopPortal globalLoop();
-
-  /** Backs {@link org.portal4j.Portals#inGlobalLoop()}. */
-  boolean inGlobalLoop();
-
-  /** Backs {@link org.portal4j.Portals#waitForGlobalLoopExit(Duration)}. */
-  void waitForGlobalLoopExit(Duration timeout);
-
-  /** Backs {@link org.portal4j.Portals#currentLoop()}. */
-  Optional<LoopPortal> currentLoop();
+  /**
+   * The version of this SPI: {@code major.minor}. A runtime is compatible with the API when it was
+   * built for the same major and minor version.
+   */
+  String API_VERSION = "0.1";
 
   /**
-   * A run-once worker of the chosen worker backend, for the new-thread methods of FromSync and
-   * FromAsync.
+   * The SPI version the runtime was built for: return {@link #API_VERSION} (the compiler copies the
+   * value of the API the runtime was compiled against).
    *
-   * @param waited whether a caller waits for its call (then it need not keep the JVM alive)
+   * @return the version, such as {@code "0.1"}
    */
-  Portal newThreadPortal(boolean waited);
-
-  /** Backs {@link org.portal4j.Portals#backends()}. */
-  Map<PortalKind, String> backends();
-
-  /** Backs {@link org.portal4j.Waiters#sync}. */
-  <T> SyncWaiter<T> newSyncWaiter(Call<T> call);
-
-  /** Backs {@link org.portal4j.Waiters#async}. */
-  <T> AsyncWaiter<T> newAsyncWaiter(Call<T> call);
-
-  /** Backs {@link org.portal4j.Waiters#forThread}. */
-  List<Waiter<?>> waitersFor(Thread thread);
-
-  /** Backs {@link org.portal4j.Waiters#of}. */
-  Optional<Waiter<?>> waiterOf(Call<?> call);
+  String apiVersion();
 
   /**
-   * Backs {@link org.portal4j.FromSync#waitForCallIn}; {@code timeout} may be null. The target is
-   * resolved after the arguments are checked; if it throws, the call ends cancelled with that
-   * failure as cause, which then reaches the caller.
+   * Makes calls and answers for the current one.
+   *
+   * @return the factory
    */
-  <T> T waitForCall(
-      Supplier<? extends Portal> target,
-      Call<T> call,
-      Duration timeout,
-      Collection<? extends Call<?>> doneCallbacks);
+  CallFactory calls();
 
-  /** Backs {@link org.portal4j.FromAsync#waitForCallIn}, as {@link #waitForCall} does. */
-  <T> CompletableFuture<T> waitForCallAsync(
-      Supplier<? extends Portal> target,
-      Call<T> call,
-      Duration timeout,
-      Collection<? extends Call<?>> doneCallbacks);
+  /**
+   * Makes portals with the chosen backends, and keeps the global loop.
+   *
+   * @return the factory
+   */
+  PortalFactory portals();
 
-  /** The runtime's services to the portals of {@link org.portal4j.spi.support}. */
+  /**
+   * Makes and finds waiters.
+   *
+   * @return the factory
+   */
+  WaiterFactory waiters();
+
+  /**
+   * Places calls on portals for the callers of {@code FromSync} and {@code FromAsync}.
+   *
+   * @return the router
+   */
+  CallRouter router();
+
+  /**
+   * What the runtime does for the portals of {@link org.portal4j.spi.support}.
+   *
+   * @return the support
+   */
   PortalSupport portalSupport();
-
-  /** Backs {@link org.portal4j.FromSync#callSoonInNewThread}; {@code timeout} may be null. */
-  <T> Call<T> callSoon(Supplier<? extends Portal> target, Call<T> call, Duration timeout);
 }

@@ -12,6 +12,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -39,6 +40,9 @@ final class Backends {
   private final Function<String, String> properties;
   private final Map<PortalKind, Choice> choices = new ConcurrentHashMap<>();
   private volatile List<Candidate> candidates;
+
+  /** Why providers were skipped when they were loaded: the causes kept for later failures. */
+  private final List<Throwable> skipped = new CopyOnWriteArrayList<>();
 
   /** What a provider said about itself when it was loaded. */
   private record Candidate(
@@ -87,9 +91,13 @@ final class Backends {
   PortalProvider provider(PortalKind kind) {
     Choice choice = choices.computeIfAbsent(kind, this::choose);
     if (choice.failure() != null) {
-      // A new exception per use, with the first one's message and cause: stack traces show
-      // where each use came from.
-      throw new IllegalStateException(choice.failure().getMessage(), choice.failure().getCause());
+      // A new exception per use, with the first one's message and what it kept: stack traces
+      // show where each use came from.
+      IllegalStateException e = new IllegalStateException(choice.failure().getMessage());
+      for (Throwable why : choice.failure().getSuppressed()) {
+        e.addSuppressed(why);
+      }
+      throw e;
     }
     return choice.provider();
   }
@@ -168,8 +176,11 @@ final class Backends {
                         + ". Add org.portal4j:concurrency-core."));
   }
 
-  private static Choice failure(String message) {
-    return new Choice(null, new IllegalStateException(message));
+  /** A choice that fails, keeping why providers were skipped (one of them may be the one). */
+  private Choice failure(String message) {
+    IllegalStateException e = new IllegalStateException(message);
+    skipped.forEach(e::addSuppressed);
+    return new Choice(null, e);
   }
 
   private List<Candidate> candidates() {
@@ -192,10 +203,13 @@ final class Backends {
         }
         provider = it.next();
       } catch (ServiceConfigurationError | LinkageError e) {
+        skipped.add(e);
         if (e.getCause() instanceof UnsupportedClassVersionError
             || e instanceof UnsupportedClassVersionError) {
-          log.debug(
-              "Skipping a portal4j backend built for a newer Java than {}: {}",
+          // portal-virtual on Java 17: present, but it cannot work here. Say so, once.
+          log.warn(
+              "A portal4j backend on the class path needs a newer Java than this {} and is"
+                  + " skipped (portal-virtual needs Java 21): {}",
               Runtime.version().feature(),
               e.getMessage());
         } else {
@@ -212,7 +226,7 @@ final class Backends {
   }
 
   /** Asks a provider about itself, once; null (and a WARN) if it cannot answer. */
-  private static Candidate interview(PortalProvider provider) {
+  private Candidate interview(PortalProvider provider) {
     String asking = "name()";
     try {
       String name = provider.name();
@@ -231,6 +245,7 @@ final class Backends {
       boolean available = provider.isAvailable();
       return new Candidate(provider, name, priority, kinds, available);
     } catch (Throwable t) {
+      skipped.add(t);
       log.warn(
           "The portal4j backend {} is broken and skipped: {} failed",
           provider.getClass().getName(),

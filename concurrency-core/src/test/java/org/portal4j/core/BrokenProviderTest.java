@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.verify;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.portal4j.Call;
 import org.portal4j.LoopPortal;
 import org.portal4j.PortalOptions;
 import org.portal4j.WorkerPortal;
@@ -192,12 +194,17 @@ class BrokenProviderTest {
   /** Uses every entry point once and checks each is served by {@code good}. */
   private static void everyEntryPointWorks(CoreRuntime runtime, FakeProvider good) {
     assertEquals(
-        Map.of(PortalKind.WORKER, "good", PortalKind.LOOP, "good"), runtime.backends(), "backends");
-    assertSame(good.worker, runtime.newWorkerThread(PortalOptions.defaults()), "newWorkerThread");
-    assertSame(good.loop, runtime.newEventLoopThread(PortalOptions.defaults()), "newEventLoop");
-    assertSame(good.worker, runtime.newThreadPortal(true), "newThreadPortal");
-    assertSame(good.loop, runtime.globalLoop(), "globalLoop");
-    assertEquals(Optional.empty(), runtime.currentLoop(), "currentLoop");
+        Map.of(PortalKind.WORKER, "good", PortalKind.LOOP, "good"),
+        runtime.portals().backends(),
+        "backends");
+    assertSame(
+        good.worker, runtime.portals().newWorker(PortalOptions.defaults()), "newWorkerThread");
+    assertSame(good.loop, runtime.portals().newLoop(PortalOptions.defaults()), "newEventLoop");
+    Call<String> call = Call.of(() -> "x");
+    runtime.portals().newThreadPerCall().submit(call);
+    verify(good.worker).submit(call);
+    assertSame(good.loop, runtime.portals().globalLoop(), "globalLoop");
+    assertEquals(Optional.empty(), runtime.portals().currentLoop(), "currentLoop");
   }
 
   /** WARN events that name {@code type}'s class (simple or full name). */
@@ -270,10 +277,11 @@ class BrokenProviderTest {
     CoreRuntime runtime = runtime(new NullPortalProvider(), good());
     Runnable use =
         switch (entry) {
-          case NEW_WORKER_THREAD -> () -> runtime.newWorkerThread(PortalOptions.defaults());
-          case NEW_EVENT_LOOP_THREAD -> () -> runtime.newEventLoopThread(PortalOptions.defaults());
-          case NEW_THREAD_PORTAL -> () -> runtime.newThreadPortal(true);
-          case GLOBAL_LOOP -> runtime::globalLoop;
+          case NEW_WORKER_THREAD -> () -> runtime.portals().newWorker(PortalOptions.defaults());
+          case NEW_EVENT_LOOP_THREAD -> () -> runtime.portals().newLoop(PortalOptions.defaults());
+          case NEW_THREAD_PORTAL ->
+              () -> runtime.portals().newThreadPerCall().submit(Call.of(() -> "x"));
+          case GLOBAL_LOOP -> runtime.portals()::globalLoop;
         };
 
     IllegalStateException e = assertThrows(IllegalStateException.class, use::run);

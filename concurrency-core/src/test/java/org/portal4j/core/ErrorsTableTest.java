@@ -1906,17 +1906,20 @@ class ErrorsTableTest {
     Call<String> b = f.quick("b");
     List<Observed> seen =
         List.of(
-            attempt("Portals.newWorkerThread", () -> rt.newWorkerThread(PortalOptions.defaults())),
-            attempt("Portals.backends", rt::backends),
-            attempt("Portals.newWorkerThread again", () -> rt.newWorkerThread(RUN_ONCE)),
+            attempt(
+                "Portals.newWorkerThread", () -> rt.portals().newWorker(PortalOptions.defaults())),
+            attempt("Portals.backends", rt.portals()::backends),
+            attempt("Portals.newWorkerThread again", () -> rt.portals().newWorker(RUN_ONCE)),
             attempt(
                 "FromSync.callInNewThread",
                 a,
-                () -> rt.waitForCall(() -> rt.newThreadPortal(true), a, null, List.of())),
+                () -> rt.router().waitForCall(rt.portals().newThreadPerCall(), a, null, List.of())),
             attempt(
                 "FromAsync.callInNewThread",
                 b,
-                () -> rt.waitForCallAsync(() -> rt.newThreadPortal(false), b, null, List.of())));
+                () ->
+                    rt.router()
+                        .waitForCallAsync(rt.portals().newThreadPerCall(), b, null, List.of())));
     assertMessagesContain(seen, "nope", PlatformPortalProvider.NAME);
     return seen;
   }
@@ -1928,18 +1931,15 @@ class ErrorsTableTest {
     List<Observed> seen =
         List.of(
             attempt(
-                "Portals.newEventLoopThread",
-                () -> rt.newEventLoopThread(PortalOptions.defaults())),
-            attempt("Portals.globalLoop", rt::globalLoop),
-            attempt("Portals.backends", rt::backends),
+                "Portals.newEventLoopThread", () -> rt.portals().newLoop(PortalOptions.defaults())),
+            attempt("Portals.globalLoop", rt.portals()::globalLoop),
+            attempt("Portals.backends", rt.portals()::backends),
             attempt(
-                "FromSync.callInLoopThread",
-                a,
-                () -> rt.waitForCall(rt::globalLoop, a, null, List.of())),
+                "FromSync.callInLoopThread (throws before it takes the call)",
+                () -> rt.router().waitForCall(rt.portals().globalLoop(), a, null, List.of())),
             attempt(
-                "FromAsync.callInLoopThread",
-                b,
-                () -> rt.waitForCallAsync(rt::globalLoop, b, null, List.of())));
+                "FromAsync.callInLoopThread (throws before it takes the call)",
+                () -> rt.router().waitForCallAsync(rt.portals().globalLoop(), b, null, List.of())));
     assertMessagesContain(seen, "nope", PlatformPortalProvider.NAME);
     return seen;
   }
@@ -1951,18 +1951,17 @@ class ErrorsTableTest {
     Call<String> b = f.quick("b");
     List<Observed> seen =
         List.of(
-            attempt("Portals.newWorkerThread", () -> rt.newWorkerThread(PortalOptions.defaults())),
             attempt(
-                "Portals.newEventLoopThread",
-                () -> rt.newEventLoopThread(PortalOptions.defaults())),
+                "Portals.newWorkerThread", () -> rt.portals().newWorker(PortalOptions.defaults())),
+            attempt(
+                "Portals.newEventLoopThread", () -> rt.portals().newLoop(PortalOptions.defaults())),
             attempt(
                 "FromSync.callInNewThread",
                 a,
-                () -> rt.waitForCall(() -> rt.newThreadPortal(true), a, null, List.of())),
+                () -> rt.router().waitForCall(rt.portals().newThreadPerCall(), a, null, List.of())),
             attempt(
-                "FromSync.callInLoopThread",
-                b,
-                () -> rt.waitForCall(rt::globalLoop, b, null, List.of())));
+                "FromSync.callInLoopThread (throws before it takes the call)",
+                () -> rt.router().waitForCall(rt.portals().globalLoop(), b, null, List.of())));
     assertMessagesContain(seen, "hands-out-null");
     return seen;
   }
@@ -1985,24 +1984,25 @@ class ErrorsTableTest {
     Call<String> b = f.quick("b");
     Call<String> c = f.quick("c");
     return List.of(
-        attempt("Portals.newWorkerThread", () -> rt.newWorkerThread(PortalOptions.defaults()))
+        attempt("Portals.newWorkerThread", () -> rt.portals().newWorker(PortalOptions.defaults()))
             .expecting(workerFailure),
         attempt(
                 "FromSync.callInNewThread",
                 a,
-                () -> rt.waitForCall(() -> rt.newThreadPortal(true), a, null, List.of()))
+                () -> rt.router().waitForCall(rt.portals().newThreadPerCall(), a, null, List.of()))
             .expecting(workerFailure),
         attempt(
                 "FromAsync.callInNewThread",
                 b,
-                () -> rt.waitForCallAsync(() -> rt.newThreadPortal(false), b, null, List.of()))
+                () ->
+                    rt.router()
+                        .waitForCallAsync(rt.portals().newThreadPerCall(), b, null, List.of()))
             .expecting(workerFailure),
-        attempt("Portals.newEventLoopThread", () -> rt.newEventLoopThread(PortalOptions.defaults()))
+        attempt("Portals.newEventLoopThread", () -> rt.portals().newLoop(PortalOptions.defaults()))
             .expecting(loopFailure),
         attempt(
-                "FromSync.callInLoopThread",
-                c,
-                () -> rt.waitForCall(rt::globalLoop, c, null, List.of()))
+                "FromSync.callInLoopThread (throws before it takes the call)",
+                () -> rt.router().waitForCall(rt.portals().globalLoop(), c, null, List.of()))
             .expecting(loopFailure));
   }
 

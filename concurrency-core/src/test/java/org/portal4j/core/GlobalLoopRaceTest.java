@@ -109,7 +109,7 @@ class GlobalLoopRaceTest {
                   } catch (Exception e) {
                     throw new IllegalStateException(e);
                   }
-                  return runtime.globalLoop();
+                  return runtime.portals().globalLoop();
                 },
                 task -> new Thread(task, "global-loop-racer").start()));
       }
@@ -132,7 +132,7 @@ class GlobalLoopRaceTest {
             "round " + round + ": a losing loop was left alive (" + losers.size() + " losers)");
         assertTrue(loser.awaitTermination(WAIT), "round " + round + ": a loser did not terminate");
       }
-      runtime.waitForGlobalLoopExit(WAIT);
+      runtime.portals().waitForGlobalLoopExit(WAIT);
     }
   }
 }

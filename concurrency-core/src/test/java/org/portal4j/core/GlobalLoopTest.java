@@ -48,7 +48,7 @@ class GlobalLoopTest {
   void leaveAWorkingGlobalLoop() {
     releases.forEach(Runnable::run);
     for (CoreRuntime runtime : runtimes) {
-      runtime.waitForGlobalLoopExit(WAIT);
+      runtime.portals().waitForGlobalLoopExit(WAIT);
     }
     // Other tests use the global loop: it must still (or again) work.
     assertEquals("ok", Portals.globalLoop().submit(() -> "ok").result());
@@ -124,11 +124,11 @@ class GlobalLoopTest {
   void globalLoopIsCreatedLazilyOnFirstUse() throws Exception {
     CoreRuntime runtime = freshRuntime();
     Set<Thread> before = liveGlobalLoopThreads();
-    assertFalse(runtime.inGlobalLoop());
-    runtime.waitForGlobalLoopExit(WAIT); // nothing to wait for
+    assertFalse(runtime.portals().inGlobalLoop());
+    runtime.portals().waitForGlobalLoopExit(WAIT); // nothing to wait for
     assertEquals(
         Set.of(), startedSince(before), "a global loop was started without being asked for");
-    LoopPortal loop = runtime.globalLoop();
+    LoopPortal loop = runtime.portals().globalLoop();
     assertTrue(loop.isRunning());
     Set<Thread> started = startedSince(before);
     assertEquals(1, started.size());
@@ -163,7 +163,7 @@ class GlobalLoopTest {
     assertEquals(Set.of(), startedSince(before), "inGlobalLoop() started a loop");
 
     CoreRuntime runtime = freshRuntime();
-    assertFalse(runtime.inGlobalLoop());
+    assertFalse(runtime.portals().inGlobalLoop());
     assertEquals(Set.of(), startedSince(before), "inGlobalLoop() of a new runtime started a loop");
   }
 
@@ -256,13 +256,13 @@ class GlobalLoopTest {
   @Test
   void waitForGlobalLoopExitThatRunsOutOfTimeLogsAndReturns() throws Exception {
     CoreRuntime runtime = freshRuntime();
-    LoopPortal loop = runtime.globalLoop();
+    LoopPortal loop = runtime.portals().globalLoop();
     CompletableFuture<String> holdOpen = new CompletableFuture<>();
     releases.add(() -> holdOpen.complete("released"));
     loop.addShutdownCall(Call.ofAsync(() -> holdOpen));
     try (LogCapture logs = LogCapture.start()) {
       long start = System.nanoTime();
-      runtime.waitForGlobalLoopExit(Duration.ofMillis(200));
+      runtime.portals().waitForGlobalLoopExit(Duration.ofMillis(200));
       long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertTrue(elapsedMillis >= 190, "returned after only " + elapsedMillis + " ms");
       assertTrue(loop.isRunning(), "the loop is still running its shutdown call");
@@ -270,7 +270,7 @@ class GlobalLoopTest {
           e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("global loop"), WAIT);
     }
     holdOpen.complete("done");
-    runtime.waitForGlobalLoopExit(WAIT);
+    runtime.portals().waitForGlobalLoopExit(WAIT);
     assertFalse(loop.isRunning());
   }
 
@@ -278,21 +278,22 @@ class GlobalLoopTest {
   void interruptingWaitForGlobalLoopExitEndsItWithCompletionExceptionAndKeepsTheFlag()
       throws Exception {
     CoreRuntime runtime = freshRuntime();
-    LoopPortal loop = runtime.globalLoop();
+    LoopPortal loop = runtime.portals().globalLoop();
     CompletableFuture<String> holdOpen = new CompletableFuture<>();
     releases.add(() -> holdOpen.complete("released"));
     loop.addShutdownCall(Call.ofAsync(() -> holdOpen));
     Thread.currentThread().interrupt(); // a flag already set counts as an interrupt
     try {
       CompletionException e =
-          assertThrows(CompletionException.class, () -> runtime.waitForGlobalLoopExit(WAIT));
+          assertThrows(
+              CompletionException.class, () -> runtime.portals().waitForGlobalLoopExit(WAIT));
       assertInstanceOf(InterruptedException.class, e.getCause());
       assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag is still set");
     } finally {
       Thread.interrupted();
     }
     holdOpen.complete("done");
-    runtime.waitForGlobalLoopExit(WAIT);
+    runtime.portals().waitForGlobalLoopExit(WAIT);
     assertFalse(loop.isRunning());
   }
 
@@ -309,7 +310,7 @@ class GlobalLoopTest {
               "global-caller-" + i,
               () -> {
                 barrier.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-                LoopPortal loop = runtime.globalLoop();
+                LoopPortal loop = runtime.portals().globalLoop();
                 assertTrue(loop.isRunning());
                 return loop;
               }));
@@ -327,7 +328,7 @@ class GlobalLoopTest {
   @Test
   void globalLoopNeverThrowsWhileAnotherThreadKeepsShuttingItDown() throws Exception {
     CoreRuntime runtime = freshRuntime();
-    runtime.globalLoop();
+    runtime.portals().globalLoop();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger exits = new AtomicInteger();
     CompletableFuture<Void> shutter =
@@ -335,7 +336,7 @@ class GlobalLoopTest {
             "global-shutter",
             () -> {
               while (!stop.get()) {
-                runtime.waitForGlobalLoopExit(WAIT);
+                runtime.portals().waitForGlobalLoopExit(WAIT);
                 exits.incrementAndGet();
               }
               return null;
@@ -346,7 +347,7 @@ class GlobalLoopTest {
     try {
       while (System.nanoTime() < deadline && failure == null) {
         try {
-          LoopPortal loop = runtime.globalLoop();
+          LoopPortal loop = runtime.portals().globalLoop();
           calls++;
           assertEquals(CoreRuntime.GLOBAL_LOOP_NAME, loop.name());
         } catch (RuntimeException e) {

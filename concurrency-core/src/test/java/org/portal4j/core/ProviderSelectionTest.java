@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.portal4j.Call;
 import org.portal4j.LoopPortal;
 import org.portal4j.PortalOptions;
 import org.portal4j.Portals;
@@ -198,9 +200,10 @@ class ProviderSelectionTest {
         runtime(discovery(providers.toArray(new PortalProvider[0])), NO_PROPERTIES);
 
     assertEquals(
-        Map.of(PortalKind.WORKER, "high", PortalKind.LOOP, "loop-only"), runtime.backends());
-    assertSame(high.worker, runtime.newWorkerThread(PortalOptions.defaults()));
-    assertSame(loopOnly.loop, runtime.newEventLoopThread(PortalOptions.defaults()));
+        Map.of(PortalKind.WORKER, "high", PortalKind.LOOP, "loop-only"),
+        runtime.portals().backends());
+    assertSame(high.worker, runtime.portals().newWorker(PortalOptions.defaults()));
+    assertSame(loopOnly.loop, runtime.portals().newLoop(PortalOptions.defaults()));
   }
 
   @Test
@@ -209,8 +212,8 @@ class ProviderSelectionTest {
     FakeProvider high = new FakeProvider("high", 100, PortalKind.WORKER).unavailable();
     CoreRuntime runtime = runtime(discovery(high, low), NO_PROPERTIES);
 
-    assertEquals("low", runtime.backends().get(PortalKind.WORKER));
-    assertSame(low.worker, runtime.newWorkerThread(PortalOptions.defaults()));
+    assertEquals("low", runtime.portals().backends().get(PortalKind.WORKER));
+    assertSame(low.worker, runtime.portals().newWorker(PortalOptions.defaults()));
   }
 
   @Test
@@ -221,7 +224,7 @@ class ProviderSelectionTest {
     try (LogCapture logs = LogCapture.start()) {
       CoreRuntime runtime = runtime(discovery(broken, low), NO_PROPERTIES);
 
-      assertSame(low.worker, runtime.newWorkerThread(PortalOptions.defaults()));
+      assertSame(low.worker, runtime.portals().newWorker(PortalOptions.defaults()));
       assertTrue(
           logs.at(Level.WARN).stream().anyMatch(e -> e.getFormattedMessage().contains("broken")),
           "expected a WARN naming the provider, got " + logs.events());
@@ -239,12 +242,12 @@ class ProviderSelectionTest {
         };
     CoreRuntime runtime = runtime(counting, NO_PROPERTIES);
 
-    runtime.backends(); // first use of every kind
+    runtime.portals().backends(); // first use of every kind
     int checks = only.availabilityChecks.get();
     for (int i = 0; i < 5; i++) {
-      assertSame(only.worker, runtime.newWorkerThread(PortalOptions.defaults()));
-      assertSame(only.loop, runtime.newEventLoopThread(PortalOptions.defaults()));
-      runtime.backends();
+      assertSame(only.worker, runtime.portals().newWorker(PortalOptions.defaults()));
+      assertSame(only.loop, runtime.portals().newLoop(PortalOptions.defaults()));
+      runtime.portals().backends();
     }
 
     assertEquals(1, discoveries.get(), "providers must be discovered once");
@@ -260,9 +263,10 @@ class ProviderSelectionTest {
     FakeProvider high = new FakeProvider("high", 100, PortalKind.WORKER, PortalKind.LOOP);
     CoreRuntime runtime = runtime(discovery(high, low), property("portal4j.worker", "low"));
 
-    assertEquals(Map.of(PortalKind.WORKER, "low", PortalKind.LOOP, "high"), runtime.backends());
-    assertSame(low.worker, runtime.newWorkerThread(PortalOptions.defaults()));
-    assertSame(high.loop, runtime.newEventLoopThread(PortalOptions.defaults()));
+    assertEquals(
+        Map.of(PortalKind.WORKER, "low", PortalKind.LOOP, "high"), runtime.portals().backends());
+    assertSame(low.worker, runtime.portals().newWorker(PortalOptions.defaults()));
+    assertSame(high.loop, runtime.portals().newLoop(PortalOptions.defaults()));
   }
 
   enum FirstUse {
@@ -274,11 +278,11 @@ class ProviderSelectionTest {
   private static Runnable use(CoreRuntime runtime, FirstUse use) {
     switch (use) {
       case BACKENDS:
-        return runtime::backends;
+        return runtime.portals()::backends;
       case NEW_WORKER_THREAD:
-        return () -> runtime.newWorkerThread(PortalOptions.defaults());
+        return () -> runtime.portals().newWorker(PortalOptions.defaults());
       default:
-        return () -> runtime.newThreadPortal(true);
+        return () -> runtime.portals().newThreadPerCall().submit(Call.of(() -> "x"));
     }
   }
 
@@ -309,7 +313,7 @@ class ProviderSelectionTest {
     assertTrue(alpha.workerOptions.isEmpty(), "no worker may be made by another backend");
     assertTrue(beta.workerOptions.isEmpty(), "no worker may be made by another backend");
     assertSame(
-        alpha.loop, runtime.newEventLoopThread(PortalOptions.defaults()), "LOOP is unaffected");
+        alpha.loop, runtime.portals().newLoop(PortalOptions.defaults()), "LOOP is unaffected");
   }
 
   // ------------------------------------------------------------------ failures
@@ -343,8 +347,9 @@ class ProviderSelectionTest {
       CoreRuntime runtime =
           runtime(discovery(bad.from, before, new LoadFailure(bad.error), after), NO_PROPERTIES);
 
-      assertEquals("after", runtime.backends().get(PortalKind.WORKER), "loading must go on");
-      assertSame(after.worker, runtime.newWorkerThread(PortalOptions.defaults()));
+      assertEquals(
+          "after", runtime.portals().backends().get(PortalKind.WORKER), "loading must go on");
+      assertSame(after.worker, runtime.portals().newWorker(PortalOptions.defaults()));
 
       List<ILoggingEvent> warnings = logs.at(Level.WARN);
       assertTrue(
@@ -360,6 +365,31 @@ class ProviderSelectionTest {
   }
 
   @Test
+  void aChoiceThatCannotBeMadeKeepsWhyProvidersWereSkipped() {
+    ServiceConfigurationError broken =
+        new ServiceConfigurationError(
+            "Provider com.example.Wanted could not be instantiated",
+            new IllegalStateException("constructor failed"));
+    FakeProvider other = new FakeProvider("other", 0, PortalKind.WORKER, PortalKind.LOOP);
+    try (LogCapture logs = LogCapture.start()) {
+      CoreRuntime runtime =
+          runtime(
+              discovery(ThrowFrom.NEXT, new LoadFailure(broken), other),
+              property("portal4j.worker", "wanted"));
+
+      for (int use = 0; use < 2; use++) {
+        IllegalStateException e =
+            assertThrows(
+                IllegalStateException.class,
+                () -> runtime.portals().newWorker(PortalOptions.defaults()));
+        assertTrue(
+            Arrays.asList(e.getSuppressed()).contains(broken),
+            "the load failure must travel with the failed choice: " + e);
+      }
+    }
+  }
+
+  @Test
   void anExceptionFromNewWorkerReachesTheCaller() {
     FakeProvider failing = new FakeProvider("failing", 100, PortalKind.WORKER, PortalKind.LOOP);
     IllegalArgumentException boom = new IllegalArgumentException("cannot make a worker");
@@ -371,21 +401,26 @@ class ProviderSelectionTest {
     for (int i = 0; i < 2; i++) {
       assertSame(
           boom,
-          assertThrows(IllegalArgumentException.class, () -> runtime.newWorkerThread(options)));
+          assertThrows(IllegalArgumentException.class, () -> runtime.portals().newWorker(options)));
     }
     assertEquals(
         List.of(options, options), failing.workerOptions, "asked each time, with the options");
     assertTrue(fallback.workerOptions.isEmpty(), "no silent fallback to another backend");
-    assertEquals("failing", runtime.backends().get(PortalKind.WORKER));
+    assertEquals("failing", runtime.portals().backends().get(PortalKind.WORKER));
   }
 
   @Test
-  void newThreadPortalIsARunOnceWorkerOfTheChosenBackend() {
+  void theNewThreadPerCallPortalMakesARunOnceWorkerOfTheChosenBackendPerCall() {
     FakeProvider chosen = new FakeProvider("chosen", 10, PortalKind.WORKER, PortalKind.LOOP);
     CoreRuntime runtime = runtime(discovery(chosen), NO_PROPERTIES);
+    CorePortals portals = (CorePortals) runtime.portals();
 
-    assertSame(chosen.worker, runtime.newThreadPortal(true));
-    assertSame(chosen.worker, runtime.newThreadPortal(false));
+    Call<String> waited = Call.of(() -> "waited for");
+    Call<String> soon = Call.of(() -> "nobody waits");
+    portals.forWaitedCall(portals.newThreadPerCall()).submit(waited);
+    portals.newThreadPerCall().submit(soon);
+    verify(chosen.worker).submit(waited);
+    verify(chosen.worker).submit(soon);
 
     assertEquals(2, chosen.workerOptions.size());
     assertTrue(chosen.workerOptions.get(0).runOnce(), "FromSync new threads must be run-once");

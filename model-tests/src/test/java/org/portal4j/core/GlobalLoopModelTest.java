@@ -69,11 +69,11 @@ public class GlobalLoopModelTest {
           RecordingProvider provider = new RecordingProvider();
           CoreRuntime runtime = runtimeOver(provider);
           LoopPortal[] got = new LoopPortal[3];
-          Thread first = new Thread(() -> got[0] = runtime.globalLoop());
-          Thread second = new Thread(() -> got[1] = runtime.globalLoop());
+          Thread first = new Thread(() -> got[0] = runtime.portals().globalLoop());
+          Thread second = new Thread(() -> got[1] = runtime.portals().globalLoop());
           first.start();
           second.start();
-          got[2] = runtime.globalLoop();
+          got[2] = runtime.portals().globalLoop();
           join(first);
           join(second);
 
@@ -94,11 +94,11 @@ public class GlobalLoopModelTest {
           RecordingProvider provider = new RecordingProvider();
           CoreRuntime runtime = runtimeOver(provider);
           LoopPortal[] got = new LoopPortal[2];
-          Thread racer = new Thread(() -> got[0] = runtime.globalLoop());
-          Thread stopper = new Thread(() -> runtime.globalLoop().shutdown());
+          Thread racer = new Thread(() -> got[0] = runtime.portals().globalLoop());
+          Thread stopper = new Thread(() -> runtime.portals().globalLoop().shutdown());
           racer.start();
           stopper.start();
-          got[1] = runtime.globalLoop();
+          got[1] = runtime.portals().globalLoop();
           join(racer);
           join(stopper);
 

@@ -59,7 +59,7 @@ class CurrentLoopOnNettyThreadTest {
                     ServiceLoader.load(PortalProvider.class, getClass().getClassLoader())
                         .iterator(),
                 property -> property.equals("portal4j.loop") ? "platform" : null));
-    assertEquals("platform", runtime.backends().get(PortalKind.LOOP));
+    assertEquals("platform", runtime.portals().backends().get(PortalKind.LOOP));
 
     int[] executedAround = new int[2];
     Optional<LoopPortal> answer =
@@ -67,7 +67,7 @@ class CurrentLoopOnNettyThreadTest {
             .submit(
                 () -> {
                   executedAround[0] = nettyLoop.executed.get();
-                  Optional<LoopPortal> found = runtime.currentLoop();
+                  Optional<LoopPortal> found = runtime.portals().currentLoop();
                   executedAround[1] = nettyLoop.executed.get();
                   return found;
                 })
