@@ -37,7 +37,8 @@ def artifacts = managed.collect { d ->
   assert version == portal4jVersion : "${text(d, 'artifactId')} is managed at ${text(d, 'version')}"
   text(d, 'artifactId')
 } as Set
-assert artifacts == ['concurrency-api', 'concurrency-core', 'concurrency-test', 'portal-virtual', 'portal-netty'] as Set
+assert artifacts == ['concurrency-api', 'concurrency-core', 'concurrency-test', 'concurrency-services',
+                     'portal-virtual', 'portal-netty'] as Set
 
 println "bom-consumer verified: BOM import, version-less dependencies, virtual workers, clean BOM"
 return true

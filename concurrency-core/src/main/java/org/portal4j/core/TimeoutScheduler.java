@@ -13,14 +13,14 @@ import org.slf4j.LoggerFactory;
  * #THREAD_NAME}, started on the first timed call. Tasks must be short; a task that throws is logged
  * and the scheduler goes on.
  *
- * <p>Public so that portal4j's other packages (the queue services' interval flushes and drain
- * progress logs) share this thread instead of starting their own; not meant for application code. A
- * cancelled task is removed from the queue at once, so a cancelled timer keeps nothing alive.
+ * <p>Other modules (custom portals, the queue services' interval flushes and drain progress logs)
+ * share this thread through {@link org.portal4j.spi.PortalSupport#schedule}. A cancelled task is
+ * removed from the queue at once, so a cancelled timer keeps nothing alive.
  */
-public final class TimeoutScheduler {
+final class TimeoutScheduler {
 
   /** The name of the scheduler's thread. */
-  public static final String THREAD_NAME = "portal4j-timeout-scheduler";
+  static final String THREAD_NAME = "portal4j-timeout-scheduler";
 
   private static final Logger log = LoggerFactory.getLogger(TimeoutScheduler.class);
 
@@ -53,7 +53,7 @@ public final class TimeoutScheduler {
    * @param delay how long from now
    * @return the timer, to cancel
    */
-  public static ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+  static ScheduledFuture<?> schedule(Runnable task, Duration delay) {
     return Holder.EXECUTOR.schedule(
         () -> {
           try {

@@ -1,13 +1,11 @@
 package org.portal4j.core;
 
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import org.portal4j.Call;
 import org.portal4j.LoopPortal;
 import org.portal4j.PortalOptions;
 import org.portal4j.Portals;
 import org.portal4j.WorkerPortal;
-import org.portal4j.services.QueueService;
 
 /**
  * Run in a child JVM by {@link JvmExitTest}: leaves work behind in a portal and lets the JVM exit.
@@ -19,13 +17,13 @@ import org.portal4j.services.QueueService;
  *   <li>{@code global-loop-shutdown-call}: the global loop has a shutdown call; main returns.
  *   <li>{@code daemon-worker-queued}: a call blocks a daemon worker named {@value #DAEMON_WORKER},
  *       {@value #QUEUED} calls wait behind it; main returns.
- *   <li>{@code exit-on-global-loop}: a queue service has {@value #QUEUED} items queued when a call
- *       on the global loop calls {@code System.exit(0)}; it prints {@code exit-called-at=<epoch
- *       millis>} just before.
+ *   <li>{@code exit-on-global-loop}: a call on the global loop queues {@value #QUEUED} calls behind
+ *       itself and calls {@code System.exit(0)}; it prints {@code exit-called-at=<epoch millis>}
+ *       just before.
  * </ul>
  *
- * Each queued call that runs prints {@code ran queued-<i>}; a handled item prints {@code handled
- * item-<i>}; the shutdown call prints {@value #SHUTDOWN_CALL_RAN}.
+ * Each queued call that runs prints {@code ran queued-<i>} (or {@code ran item-<i>}); the shutdown
+ * call prints {@value #SHUTDOWN_CALL_RAN}.
  */
 public final class JvmExitMain {
 
@@ -35,15 +33,6 @@ public final class JvmExitMain {
   static final String EXIT_CALLED_AT = "exit-called-at=";
 
   private JvmExitMain() {}
-
-  /** Prints each item it handles. */
-  public static final class PrintingService extends QueueService<String> {
-    @Override
-    protected CompletionStage<?> handle(String item) {
-      System.out.println("handled " + item);
-      return null;
-    }
-  }
 
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
@@ -85,21 +74,19 @@ public final class JvmExitMain {
   }
 
   private static void exitOnTheGlobalLoop() throws InterruptedException {
-    PrintingService service = QueueService.instance(PrintingService.class, PrintingService::new);
-    service.send("warm-up");
-    service.waitUntilEmpty(); // started, and its consumer is idle on the global loop
-    Portals.globalLoop()
-        .submit(
-            Call.of(
-                "exit-on-the-loop",
-                () -> {
-                  for (int i = 0; i < QUEUED; i++) {
-                    service.send("item-" + i); // handled on this loop, which is busy right here
-                  }
-                  print(EXIT_CALLED_AT + System.currentTimeMillis());
-                  System.exit(0);
-                  return null;
-                }));
+    LoopPortal loop = Portals.globalLoop();
+    loop.submit(
+        Call.of(
+            "exit-on-the-loop",
+            () -> {
+              for (int i = 0; i < QUEUED; i++) {
+                String name = "item-" + i;
+                loop.submit(Call.of(name, () -> print("ran " + name))); // behind this call
+              }
+              print(EXIT_CALLED_AT + System.currentTimeMillis());
+              System.exit(0);
+              return null;
+            }));
     new CountDownLatch(1).await(); // the exit ends the JVM
   }
 

@@ -18,6 +18,8 @@ final class Artifacts {
   static final Path CORE = jar("concurrency-core");
   static final Path VIRTUAL = jar("portal-virtual");
   static final Path NETTY = jar("portal-netty");
+  static final Path SERVICES = jar("concurrency-services");
+  static final Path TEST = jar("concurrency-test");
 
   /** What portal-netty needs at run time: Netty's transport and the modules it requires. */
   static final List<Path> NETTY_LIBRARIES =

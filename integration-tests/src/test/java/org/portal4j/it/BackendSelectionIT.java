@@ -1,8 +1,6 @@
 package org.portal4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -18,9 +16,6 @@ import org.junit.jupiter.api.Test;
  * else.
  */
 class BackendSelectionIT {
-
-  private static final String PLATFORM_WORKER = "java.lang.Thread";
-  private static final String NETTY_THREAD = "io.netty.util.concurrent.FastThreadLocalThread";
 
   @Test
   void withoutCoreEveryEntryPointFailsEachTimeSayingToAddConcurrencyCore() {
@@ -40,8 +35,8 @@ class BackendSelectionIT {
             .assertCompleted();
 
     assertEquals("{WORKER=platform, LOOP=platform}", run.value("backends"), run.describe());
-    assertRanOnAPlatformWorker(run, "worker");
-    assertRanOnAPlatformWorker(run, "newThread");
+    run.assertRanOnAPlatformWorker("worker");
+    run.assertRanOnAPlatformWorker("newThread");
     Map<String, String> loop = run.where("globalLoop");
     assertEquals("GlobalEventLoopThread", loop.get("thread"), run.describe());
     assertEquals("true", loop.get("inGlobalLoop"), run.describe());
@@ -57,8 +52,8 @@ class BackendSelectionIT {
             .assertCompleted();
 
     assertEquals("{WORKER=virtual, LOOP=platform}", run.value("backends"), run.describe());
-    assertRanOnAVirtualWorker(run, "worker");
-    assertRanOnAVirtualWorker(run, "newThread");
+    run.assertRanOnAVirtualWorker("worker");
+    run.assertRanOnAVirtualWorker("newThread");
     assertEquals("org.portal4j.core.EventLoopPortal", run.where("globalLoop").get("portal"));
   }
 
@@ -69,11 +64,11 @@ class BackendSelectionIT {
     ConsumerRun run = ConsumerRun.onClassPath("netty", classPath).assertCompleted();
 
     assertEquals("{WORKER=platform, LOOP=netty}", run.value("backends"), run.describe());
-    assertRanOnANettyLoop(run, "globalLoop");
+    run.assertRanOnANettyLoop("globalLoop");
     assertEquals("GlobalEventLoopThread", run.where("globalLoop").get("thread"), run.describe());
     assertEquals("true", run.where("globalLoop").get("inGlobalLoop"), run.describe());
-    assertRanOnANettyLoop(run, "newLoop");
-    assertRanOnAPlatformWorker(run, "worker");
+    run.assertRanOnANettyLoop("newLoop");
+    run.assertRanOnAPlatformWorker("worker");
   }
 
   @Test
@@ -84,10 +79,10 @@ class BackendSelectionIT {
     ConsumerRun run = ConsumerRun.onClassPath("virtual-netty", classPath).assertCompleted();
 
     assertEquals("{WORKER=virtual, LOOP=netty}", run.value("backends"), run.describe());
-    assertRanOnAVirtualWorker(run, "worker");
-    assertRanOnAVirtualWorker(run, "newThread");
-    assertRanOnANettyLoop(run, "globalLoop");
-    assertRanOnANettyLoop(run, "newLoop");
+    run.assertRanOnAVirtualWorker("worker");
+    run.assertRanOnAVirtualWorker("newThread");
+    run.assertRanOnANettyLoop("globalLoop");
+    run.assertRanOnANettyLoop("newLoop");
   }
 
   @Test
@@ -121,8 +116,8 @@ class BackendSelectionIT {
             .assertCompleted();
 
     assertEquals("{WORKER=platform, LOOP=platform}", run.value("backends"), run.describe());
-    assertRanOnAPlatformWorker(run, "worker");
-    assertRanOnAPlatformWorker(run, "newThread");
+    run.assertRanOnAPlatformWorker("worker");
+    run.assertRanOnAPlatformWorker("newThread");
   }
 
   @Test
@@ -164,49 +159,7 @@ class BackendSelectionIT {
     assertTrue(
         run.stderr().contains("ThrowingPortalProvider refuses to be constructed"), run.describe());
     assertEquals("{WORKER=virtual, LOOP=platform}", run.value("backends"), run.describe());
-    assertRanOnAVirtualWorker(run, "worker");
+    run.assertRanOnAVirtualWorker("worker");
     assertEquals("GlobalEventLoopThread", run.where("globalLoop").get("thread"), run.describe());
-  }
-
-  /**
-   * The portal4j jars are automatic modules (Automatic-Module-Name, no module-info): they provide
-   * the services their {@code META-INF/services} lists, but cannot say that they need SLF4J and
-   * Netty, so those must be added to the module graph: {@code --add-modules ALL-MODULE-PATH}.
-   */
-  @Test
-  void onTheModulePathANamedConsumerModuleFindsTheRuntimeAndEveryBackend() {
-    List<Path> modulePath =
-        new ArrayList<>(List.of(Artifacts.API, Artifacts.CORE, Artifacts.VIRTUAL));
-    modulePath.addAll(Artifacts.nettyBackend());
-    ConsumerRun run =
-        ConsumerRun.onModulePath("module-path", modulePath, "--add-modules", "ALL-MODULE-PATH")
-            .assertCompleted();
-
-    assertEquals(ConsumerRun.MODULE, run.value("module"), run.describe());
-    assertEquals("{WORKER=virtual, LOOP=netty}", run.value("backends"), run.describe());
-    assertRanOnAVirtualWorker(run, "worker");
-    assertRanOnANettyLoop(run, "globalLoop");
-  }
-
-  private static void assertRanOnAPlatformWorker(ConsumerRun run, String probe) {
-    Map<String, String> where = run.where(probe);
-    assertEquals("false", where.get("virtual"), probe + run.describe());
-    assertEquals(PLATFORM_WORKER, where.get("threadClass"), probe + run.describe());
-    assertTrue(where.get("thread").startsWith("WorkerThread-"), probe + run.describe());
-    assertNotEquals("main", where.get("thread"), probe + run.describe());
-  }
-
-  private static void assertRanOnAVirtualWorker(ConsumerRun run, String probe) {
-    Map<String, String> where = run.where(probe);
-    assertEquals("true", where.get("virtual"), probe + run.describe());
-    assertTrue(where.get("thread").startsWith("WorkerThread-"), probe + run.describe());
-  }
-
-  private static void assertRanOnANettyLoop(ConsumerRun run, String probe) {
-    Map<String, String> where = run.where(probe);
-    assertEquals(NETTY_THREAD, where.get("threadClass"), probe + run.describe());
-    assertNotEquals("none", where.get("nettyExecutor"), probe + run.describe());
-    assertFalse(where.get("nettyExecutor").startsWith("unreadable"), probe + run.describe());
-    assertEquals("org.portal4j.netty.NettyLoopPortal", where.get("portal"), probe + run.describe());
   }
 }

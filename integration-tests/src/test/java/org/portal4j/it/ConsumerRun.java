@@ -1,5 +1,9 @@
 package org.portal4j.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
@@ -17,9 +21,9 @@ import java.util.stream.Collectors;
 
 /**
  * One run of the consumer program ({@code BackendReport}) in a JVM of its own: the same {@code
- * java} as the test JVM (the build's JDK 21+), a given class path or module path, and a deadline.
- * Its stdout is a list of {@code key=value} lines; every failure message carries the command and
- * both outputs.
+ * java} as the test JVM (the build's JDK 21+) unless another is given, a given class path or module
+ * path, and a deadline. Its stdout is a list of {@code key=value} lines; every failure message
+ * carries the command and both outputs.
  */
 final class ConsumerRun {
 
@@ -63,6 +67,12 @@ final class ConsumerRun {
 
   /** Runs the consumer as the named module {@value #MODULE} with {@code modulePath}. */
   static ConsumerRun onModulePath(String name, List<Path> modulePath, String... jvmOptions) {
+    return onModulePath(name, testJava(), modulePath, jvmOptions);
+  }
+
+  /** Runs the consumer as the named module {@value #MODULE} on the given {@code java}. */
+  static ConsumerRun onModulePath(
+      String name, Path java, List<Path> modulePath, String... jvmOptions) {
     List<Path> path = new ArrayList<>();
     path.add(Programs.consumer());
     path.addAll(modulePath);
@@ -72,12 +82,21 @@ final class ConsumerRun {
     args.add(join(path));
     args.add("--module");
     args.add(MODULE + "/" + MAIN);
-    return run(name, args);
+    return run(name, java, args);
+  }
+
+  /** The {@code java} of the test JVM: the build's JDK 21+. */
+  static Path testJava() {
+    return Path.of(System.getProperty("java.home"), "bin", "java");
   }
 
   private static ConsumerRun run(String name, List<String> args) {
+    return run(name, testJava(), args);
+  }
+
+  private static ConsumerRun run(String name, Path java, List<String> args) {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java.toString());
     // Start fast: these JVMs live a second or two on a 2-core machine.
     command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     command.addAll(args);
@@ -171,5 +190,32 @@ final class ConsumerRun {
         + stdout
         + "--- stderr:\n"
         + stderr;
+  }
+
+  /** Asserts that the where-did-it-run {@code probe} ran on a platform worker thread. */
+  void assertRanOnAPlatformWorker(String probe) {
+    Map<String, String> where = where(probe);
+    assertEquals("false", where.get("virtual"), probe + describe());
+    assertEquals("java.lang.Thread", where.get("threadClass"), probe + describe());
+    assertTrue(where.get("thread").startsWith("WorkerThread-"), probe + describe());
+  }
+
+  /** Asserts that the where-did-it-run {@code probe} ran on a virtual worker thread. */
+  void assertRanOnAVirtualWorker(String probe) {
+    Map<String, String> where = where(probe);
+    assertEquals("true", where.get("virtual"), probe + describe());
+    assertTrue(where.get("thread").startsWith("WorkerThread-"), probe + describe());
+  }
+
+  /** Asserts that the where-did-it-run {@code probe} ran on a Netty event loop of portal-netty. */
+  void assertRanOnANettyLoop(String probe) {
+    Map<String, String> where = where(probe);
+    assertEquals(
+        "io.netty.util.concurrent.FastThreadLocalThread",
+        where.get("threadClass"),
+        probe + describe());
+    assertNotEquals("none", where.get("nettyExecutor"), probe + describe());
+    assertFalse(where.get("nettyExecutor").startsWith("unreadable"), probe + describe());
+    assertEquals("org.portal4j.netty.NettyLoopPortal", where.get("portal"), probe + describe());
   }
 }

@@ -84,6 +84,10 @@ import org.portal4j.test.CheckThreadLeaks;
  * a {@link Fixture} that releases, cancels, drains, shuts down and joins everything it made once
  * the row is checked. Waits have deadlines: a scenario that would hang fails instead.
  *
+ * <p>It lives in the services module because that is the one module whose tests see every artifact
+ * the page covers (the API, the core runtime and the queue services); core cannot depend on the
+ * services, which depend on nothing but the API.
+ *
  * <p>Rows whose behaviour does not match the page yet are listed in {@link #KNOWN_BUGS}: they are
  * reported as aborted with what was observed, and fail as soon as they hold, so that the list is
  * emptied as the bugs are fixed.

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import org.portal4j.core.TimeoutScheduler;
+import org.portal4j.internal.RuntimeBinding;
 
 /**
  * A {@link QueueService} that hands items over in batches (Prefect's {@code BatchedQueueService}):
@@ -40,7 +40,7 @@ public abstract class BatchedQueueService<T> extends QueueService<T> {
   private volatile int buffered; // batch.size(), for wantsFlush() off the consumer
   private volatile long generation; // counts batches handed over; stale interval timers check it
   private final AtomicLong dueGeneration = new AtomicLong(-1);
-  private volatile ScheduledFuture<?> intervalTimer;
+  private volatile Future<?> intervalTimer;
   private int maxBatchSize;
   private Duration minInterval;
 
@@ -171,16 +171,18 @@ public abstract class BatchedQueueService<T> extends QueueService<T> {
     }
     long batchNumber = generation;
     intervalTimer =
-        TimeoutScheduler.schedule(
-            () -> {
-              dueGeneration.accumulateAndGet(batchNumber, Math::max);
-              wake();
-            },
-            minInterval);
+        RuntimeBinding.runtime()
+            .portalSupport()
+            .schedule(
+                () -> {
+                  dueGeneration.accumulateAndGet(batchNumber, Math::max);
+                  wake();
+                },
+                minInterval);
   }
 
   private void cancelInterval() {
-    ScheduledFuture<?> timer = intervalTimer;
+    Future<?> timer = intervalTimer;
     if (timer != null) {
       intervalTimer = null;
       timer.cancel(false);

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.portal4j.LoopPortal;
 import org.portal4j.Portals;
-import org.portal4j.core.TimeoutScheduler;
+import org.portal4j.internal.RuntimeBinding;
 import org.portal4j.spi.support.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,7 +121,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   private volatile LoopPortal loop;
   private volatile boolean loopLost;
   private volatile boolean started; // onStart succeeded: onStop is owed
-  private volatile ScheduledFuture<?> progressTimer;
+  private volatile Future<?> progressTimer;
 
   AbstractQueueService() {}
 
@@ -706,7 +706,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
     droppedItems.reportRest(this, maxQueueSize);
     loop = null;
     stopped.complete(null);
-    ScheduledFuture<?> timer = progressTimer;
+    Future<?> timer = progressTimer;
     if (timer != null) {
       timer.cancel(false);
     }
@@ -756,7 +756,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
     if (every == null || every.isZero() || every.isNegative() || stopped.isDone()) {
       return;
     }
-    ScheduledFuture<?> timer = TimeoutScheduler.schedule(this::logProgress, every);
+    Future<?> timer = RuntimeBinding.runtime().portalSupport().schedule(this::logProgress, every);
     progressTimer = timer;
     if (stopped.isDone()) {
       timer.cancel(false); // complete() may have looked at progressTimer before we set it

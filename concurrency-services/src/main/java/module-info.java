@@ -1,0 +1,9 @@
+/**
+ * portal4j's queue services: background consumers on the global event loop, built on the API alone.
+ */
+module org.portal4j.services {
+  requires transitive org.portal4j;
+  requires org.slf4j;
+
+  exports org.portal4j.services;
+}
