@@ -1,5 +1,6 @@
 package org.portal4j.core;
 
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -91,9 +92,22 @@ final class CallFuture<T> extends CompletableFuture<T> {
       return super.get(timeout, unit);
     } catch (CancellationException e) {
       throw call.cancellation(e);
+    } catch (TimeoutException e) { // the JDK's has no message
+      throw outOfPatience(call, timeout, unit);
     } finally {
       exit(wait);
     }
+  }
+
+  /** A {@link TimeoutException} that says, as {@code result(Duration)}'s does, what was late. */
+  private static TimeoutException outOfPatience(CapturedCall<?> call, long timeout, TimeUnit unit) {
+    String patience;
+    try {
+      patience = CapturedCall.readable(Duration.of(timeout, unit.toChronoUnit()));
+    } catch (ArithmeticException tooLarge) {
+      patience = timeout + " " + unit;
+    }
+    return new TimeoutException(call.name() + " was not done within " + patience);
   }
 
   @Override
@@ -213,6 +227,9 @@ final class CallFuture<T> extends CompletableFuture<T> {
       WaitGraph.Wait wait = timeout > 0 ? enterIfBlocking(this, call) : null;
       try {
         return super.get(timeout, unit);
+      } catch (TimeoutException e) { // the JDK's has no message
+        throw new TimeoutException(
+            "A stage made from " + outOfPatience(call, timeout, unit).getMessage());
       } finally {
         exit(wait);
       }

@@ -2,6 +2,7 @@ package org.portal4j.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -448,7 +449,25 @@ final class CapturedCall<T> implements Call<T> {
   }
 
   private CallTimeoutException timeoutException() {
-    return new CallTimeoutException(name + " timed out after " + timeout);
+    return new CallTimeoutException(name + " timed out after " + readable(timeout));
+  }
+
+  /**
+   * A duration as people read it in a message: {@code 500 ms}, {@code 30 s}, {@code 0.25 ms}; the
+   * ISO form ({@code PT0.5S}) only for one too large to count in nanoseconds.
+   */
+  static String readable(Duration d) {
+    long nanos;
+    try {
+      nanos = d.toNanos();
+    } catch (ArithmeticException tooLarge) {
+      return d.toString();
+    }
+    if (nanos % 1_000_000 != 0) {
+      return BigDecimal.valueOf(nanos, 6).stripTrailingZeros().toPlainString() + " ms";
+    }
+    long millis = nanos / 1_000_000;
+    return millis % 1000 == 0 && millis != 0 ? millis / 1000 + " s" : millis + " ms";
   }
 
   private void interruptBody() {
@@ -499,16 +518,16 @@ final class CapturedCall<T> implements Call<T> {
           Thread thread = bodyThread;
           int b = body;
           if (thread != null && b != NOT_IN_BODY && b != BODY_DONE) {
-            Duration overrun = Duration.ofNanos(System.nanoTime() - deadline);
+            long overrunMillis = (System.nanoTime() - deadline) / 1_000_000;
             Throwable where = new Throwable("stack of " + thread.getName());
             where.setStackTrace(thread.getStackTrace());
             log.warn(
-                "Call {} timed out after {} but its body ignored the interrupt and is still running"
-                    + " on {} {} past the deadline",
+                "Call {} timed out after {}, but its body ignored the interrupt: it is still running"
+                    + " on {}, {} ms past the deadline",
                 name,
-                limit,
+                readable(limit),
                 thread.getName(),
-                overrun,
+                overrunMillis,
                 where);
           }
         },
@@ -621,7 +640,7 @@ final class CapturedCall<T> implements Call<T> {
         }
       }
       if (!isDone()) {
-        throw new TimeoutException(name + " was not done within " + wait);
+        throw new TimeoutException(name + " was not done within " + readable(wait));
       }
     }
     return outcome();
