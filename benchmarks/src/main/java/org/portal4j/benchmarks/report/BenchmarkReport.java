@@ -160,9 +160,7 @@ public final class BenchmarkReport {
                 peer.map(p -> number(p.median()) + " " + unit(p)).orElse("–"),
                 ratio(ratio),
                 shape.targetText(),
-                Double.isNaN(shape.target()) || Double.isNaN(ratio)
-                    ? "–"
-                    : met ? "yes" : "**no**"));
+                verdict(shape.target(), ratio, met, peer.filter(subject::overlaps).isPresent())));
       }
     }
     timeoutCost(results, out);
@@ -174,11 +172,16 @@ public final class BenchmarkReport {
   private static void timeoutCost(List<Result> results, StringBuilder out) {
     List<Result> untimed = inClass(results, "LoopRoundTripBenchmark");
     Map<Result, Double> cost = new LinkedHashMap<>();
+    Map<Result, Boolean> overlapping = new LinkedHashMap<>();
     for (Result timed : inClass(results, "LoopRoundTripTimeoutBenchmark")) {
       untimed.stream()
           .filter(u -> u.sameVariantAs(timed))
           .findFirst()
-          .ifPresent(u -> cost.put(timed, timed.median() / u.median()));
+          .ifPresent(
+              u -> {
+                cost.put(timed, timed.median() / u.median());
+                overlapping.put(timed, timed.overlaps(u));
+              });
     }
     String peers =
         cost.entrySet().stream()
@@ -197,7 +200,7 @@ public final class BenchmarkReport {
                     "–",
                     ratio(ratio),
                     "≤ 1.10×",
-                    ratio <= 1.10 ? "yes" : "**no**"));
+                    verdict(1.10, ratio, ratio <= 1.10, overlapping.get(timed))));
           }
         });
   }
@@ -256,6 +259,14 @@ public final class BenchmarkReport {
     Comparator<Result> byMedian = Comparator.comparingDouble(Result::median);
     return peers.stream()
         .min(peers.stream().anyMatch(Result::higherIsBetter) ? byMedian.reversed() : byMedian);
+  }
+
+  /** Met or not, and whether the two confidence intervals overlap (the run cannot tell). */
+  private static String verdict(double target, double ratio, boolean met, boolean overlap) {
+    if (Double.isNaN(target) || Double.isNaN(ratio)) {
+      return overlap ? "– (CIs overlap)" : "–";
+    }
+    return (met ? "yes" : "**no**") + (overlap ? " (CIs overlap)" : "");
   }
 
   private static String row(String... cells) {

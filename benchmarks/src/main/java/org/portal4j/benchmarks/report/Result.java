@@ -103,6 +103,22 @@ record Result(
     return s.append(']').toString();
   }
 
+  /**
+   * Whether the 99.9% confidence intervals of the two means overlap: then the run does not tell
+   * the two apart, whatever the ratio of their medians says.
+   */
+  boolean overlaps(Result other) {
+    return low() <= other.high() && other.low() <= high();
+  }
+
+  private double low() {
+    return Double.isNaN(error) ? mean : mean - error;
+  }
+
+  private double high() {
+    return Double.isNaN(error) ? mean : mean + error;
+  }
+
   /** Same method and parameters (in another class). */
   boolean sameVariantAs(Result other) {
     return method.equals(other.method) && params.equals(other.params);
