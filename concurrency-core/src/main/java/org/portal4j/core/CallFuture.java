@@ -34,41 +34,6 @@ final class CallFuture<T> extends CompletableFuture<T> {
     super.completeExceptionally(error);
   }
 
-  /**
-   * Waits until done, without the deadlock check (the caller made it) and without reporting the
-   * outcome (the call does, from its own fields).
-   *
-   * @param nanos how long at most; {@link Long#MAX_VALUE} is forever
-   */
-  void waitFor(long nanos) throws InterruptedException, TimeoutException {
-    try {
-      if (nanos == Long.MAX_VALUE) {
-        super.get();
-      } else {
-        super.get(nanos, TimeUnit.NANOSECONDS);
-      }
-    } catch (ExecutionException | CancellationException e) {
-      // done: the call reports its outcome from its own fields
-    }
-  }
-
-  /** Waits until done, ignoring interrupts meanwhile and leaving the flag as it found it. */
-  void awaitUninterruptibly() {
-    boolean interrupted = false;
-    while (!isDone()) {
-      try {
-        waitFor(Long.MAX_VALUE);
-      } catch (InterruptedException e) {
-        interrupted = true;
-      } catch (TimeoutException e) {
-        throw new AssertionError("waited forever and timed out", e);
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   // The JDK's get() and join() report a cancellation in a new CancellationException from Java 23
   // on; ours throw the call's own CallCancelledException (or CallTimeoutException) on every JDK.
 
