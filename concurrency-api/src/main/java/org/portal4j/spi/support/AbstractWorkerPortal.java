@@ -132,8 +132,11 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   /** The call whose run() is on the stack right now. */
   private volatile Call<?> running;
 
-  /** A thread of its own: set while it is parked, so submitters know to unpark it. */
-  private volatile boolean idle;
+  /**
+   * A thread of its own: set while it parks, so that a submitter knows to unpark it; cleared by
+   * the first submitter that does, so that the others do not.
+   */
+  private final AtomicBoolean idle = new AtomicBoolean();
 
   /** Over an executor: a drain is queued on it or running, so no other may be. Start holds it. */
   private final AtomicBoolean drainScheduled = new AtomicBoolean(true);
@@ -658,7 +661,8 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   /** Wakes whatever drains the queue, if it may be idle. Never under the lock. */
   private void wake() {
     if (executor == null) {
-      if (idle) {
+      // Only the submitter that finds the thread idle first unparks it: one wake-up per park.
+      if (idle.get() && idle.compareAndSet(true, false)) {
         Thread t = thread;
         if (t != null) {
           LockSupport.unpark(t);
@@ -698,7 +702,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
         runTasks(Integer.MAX_VALUE); // accepted before the state changed
         return;
       }
-      idle = true;
+      idle.set(true);
       // Written idle before looking: a submitter queues before it looks at idle, so one of us
       // sees the other.
       if (tasks.isEmpty() && state != State.TERMINATED) {
@@ -707,7 +711,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
         // set, it would make every park return at once and the idle thread spin.
         Thread.interrupted();
       }
-      idle = false;
+      idle.set(false);
     }
   }
 
