@@ -3,6 +3,7 @@
  * org.portal4j.test.CheckThreadLeaks}.
  */
 module org.portal4j.test {
+  requires static transitive org.jspecify;
   requires transitive org.junit.jupiter.api;
   requires org.junit.platform.commons;
 
