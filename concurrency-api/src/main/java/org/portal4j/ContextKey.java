@@ -29,6 +29,8 @@ public final class ContextKey<T> {
   private static final ThreadLocal<Map<ContextKey<?>, Object>> VALUES =
       ThreadLocal.withInitial(Map::of);
 
+  private static final Snapshot EMPTY = new Snapshot(Map.of());
+
   private final String name;
 
   private ContextKey(String name) {
@@ -88,13 +90,17 @@ public final class ContextKey<T> {
    * @return an immutable snapshot
    */
   public static Snapshot snapshot() {
-    return new Snapshot(VALUES.get());
+    Map<ContextKey<?>, Object> values = VALUES.get();
+    return values.isEmpty() ? EMPTY : new Snapshot(values);
   }
 
   @Override
   public String toString() {
     return "ContextKey(" + name + ")";
   }
+
+  /** Restores an empty context without allocating a scope per call. */
+  private static final Scope RESTORE_EMPTY = () -> VALUES.set(Map.of());
 
   /** Restores what was there before; closing twice is harmless. */
   public interface Scope extends AutoCloseable {
@@ -117,8 +123,23 @@ public final class ContextKey<T> {
      */
     public Scope attach() {
       Map<ContextKey<?>, Object> previous = VALUES.get();
+      if (previous.isEmpty()) {
+        if (!values.isEmpty()) {
+          VALUES.set(values);
+        }
+        return RESTORE_EMPTY; // also undoes a value the caller set and forgot to close
+      }
       VALUES.set(values);
       return () -> VALUES.set(previous);
+    }
+
+    /**
+     * Whether it holds no value.
+     *
+     * @return true if no key had a value when it was taken
+     */
+    public boolean isEmpty() {
+      return values.isEmpty();
     }
   }
 }

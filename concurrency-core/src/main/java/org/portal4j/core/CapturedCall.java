@@ -2,9 +2,8 @@ package org.portal4j.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -15,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
@@ -55,6 +54,16 @@ import org.slf4j.LoggerFactory;
  * around {@code Thread.interrupt()}; the runner, leaving the function, moves IN_BODY → DONE or
  * waits out INTERRUPTING and clears the flag. {@link #shield} parks a cancel in SHIELDED_PENDING
  * and delivers it when the shielded function returns.
+ *
+ * <h2>Waiting and callbacks</h2>
+ *
+ * Lean by design, as {@code FutureTask} is: a call allocates nothing beyond itself until someone
+ * needs more. Threads waiting for the ending and done callbacks share one lock-free stack, {@link
+ * #done}; cancel callbacks have another, {@link #cancels}. The owner of the ending closes a stack
+ * by swapping in {@link #CLOSED}, after writing the final state, and then works through what it
+ * took: it unparks the waiting threads, completes the {@link CallFuture} view if one was asked for,
+ * and runs the callbacks in the order they were added. A push that finds the stack closed knows the
+ * call is done. The outcome lives in one field, {@link #outcome}, written before the final state.
  */
 final class CapturedCall<T> implements Call<T> {
 
@@ -85,6 +94,10 @@ final class CapturedCall<T> implements Call<T> {
   private static final VarHandle STATE;
   private static final VarHandle BODY;
   private static final VarHandle RUNNER;
+  private static final VarHandle VIEW;
+  private static final VarHandle DONE;
+  private static final VarHandle CANCELS;
+  private static final VarHandle NEXT;
 
   static {
     try {
@@ -92,15 +105,28 @@ final class CapturedCall<T> implements Call<T> {
       STATE = lookup.findVarHandle(CapturedCall.class, "state", int.class);
       BODY = lookup.findVarHandle(CapturedCall.class, "body", int.class);
       RUNNER = lookup.findVarHandle(CapturedCall.class, "runner", Portal.class);
+      VIEW = lookup.findVarHandle(CapturedCall.class, "view", CallFuture.class);
+      DONE = lookup.findVarHandle(CapturedCall.class, "done", Node.class);
+      CANCELS = lookup.findVarHandle(CapturedCall.class, "cancels", Node.class);
+      NEXT = lookup.findVarHandle(Node.class, "next", Node.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  private final String name;
+  /** The stage {@link #run()} returns once the call is done. */
+  private static final CompletionStage<Void> DONE_STAGE = CompletableFuture.completedStage(null);
+
+  /** The head of a stack that takes no more nodes: the call is done (or, for cancels, ending). */
+  private static final Node CLOSED = new Node(null, false, null);
+
+  /**
+   * The name, or until someone asks for it the class of the function it is made from: naming a
+   * lambda takes string work that most calls never need.
+   */
+  private Object label;
+
   private final boolean async;
-  private final CallFuture<T> future = new CallFuture<>(this);
-  private final ReentrantLock callbackLock = new ReentrantLock();
 
   private volatile int state;
   private volatile int body;
@@ -117,25 +143,32 @@ final class CapturedCall<T> implements Call<T> {
   /** The thread that moved the call to COMPLETING by cancelling it, while it finishes the job. */
   private volatile Thread canceller;
 
-  /** The outcome, written before the final state; read only once the call is done. */
-  private Object value;
+  /**
+   * The value (SUCCEEDED) or the Throwable (FAILED, CANCELLED). Written before the final state and
+   * read only once the call is done, so the volatile state orders it.
+   */
+  private Object outcome;
 
-  private Throwable failure;
   private volatile CompletionStage<?> stage;
   private volatile ScheduledFuture<?> timer;
 
+  /** The {@link CompletableFuture} view, made on first request. */
+  private volatile CallFuture<T> view;
+
+  /** Parked waiters and done callbacks, newest first; {@link #CLOSED} once done. */
+  private volatile Node done;
+
+  /** Cancel callbacks, newest first; {@link #CLOSED} once the call is ending. */
+  private volatile Node cancels;
+
   /** Touched only by the thread running the body. */
   private int shieldDepth;
-
-  // guarded by callbackLock; null once closed
-  private List<Runnable> cancelCallbacks = new ArrayList<>(0);
-  private List<Consumer<? super Call<T>>> doneCallbacks = new ArrayList<>(0);
 
   private CapturedCall(String name, boolean async, Callable<?> fn) {
     if (fn == null) {
       throw new NullPointerException("fn");
     }
-    this.name = name != null ? name : nameOf(fn);
+    this.label = name != null ? name : labelOf(fn);
     this.async = async;
     this.fn = fn;
     this.context = CallContext.capture();
@@ -154,20 +187,29 @@ final class CapturedCall<T> implements Call<T> {
     return Optional.ofNullable(CURRENT.get());
   }
 
-  private static String nameOf(Callable<?> fn) {
-    String simple = fn.getClass().getSimpleName();
+  /** The function's class, named on demand; an anonymous class gets its numbered name now. */
+  private static Object labelOf(Callable<?> fn) {
+    Class<?> type = fn.getClass();
+    return type.isAnonymousClass() ? "call-" + UNNAMED.incrementAndGet() : type;
+  }
+
+  private static String nameOf(Class<?> type) {
+    String simple = type.getSimpleName();
     int lambda = simple.indexOf("$$Lambda");
-    if (lambda > 0) {
-      return simple.substring(0, lambda) + ".lambda";
-    }
-    return simple.isEmpty() ? "call-" + UNNAMED.incrementAndGet() : simple;
+    return lambda > 0 ? simple.substring(0, lambda) + ".lambda" : simple;
   }
 
   // ---------------------------------------------------------------- configuration
 
   @Override
   public String name() {
-    return name;
+    Object l = label;
+    if (l instanceof String) {
+      return (String) l;
+    }
+    String named = nameOf((Class<?>) l); // the same string from every thread: a benign race
+    label = named;
+    return named;
   }
 
   @Override
@@ -215,7 +257,7 @@ final class CapturedCall<T> implements Call<T> {
     if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
       if (state >= COMPLETING) {
         awaitEnding(); // a cancel in progress: return, like it, once the call is done
-        return doneStage();
+        return DONE_STAGE;
       }
       throw new IllegalStateException("Cannot run " + this + ": it is already running");
     }
@@ -226,7 +268,7 @@ final class CapturedCall<T> implements Call<T> {
       if (limit.isZero()) {
         timeOut();
         context = null; // the body never runs, so nothing else drops it
-        return doneStage();
+        return DONE_STAGE;
       }
       timer = TimeoutScheduler.schedule(this::timeOut, limit);
       // A cancel between our state change and the line above found no timer to stop: stop it
@@ -236,11 +278,8 @@ final class CapturedCall<T> implements Call<T> {
       }
     }
     runBody(function);
-    return doneStage();
-  }
-
-  private CompletionStage<Void> doneStage() {
-    return future.handle((value, error) -> null);
+    // A sync call is done here: its body ended it, or lost to an ending that it waited for.
+    return isDone() ? DONE_STAGE : toCompletableFuture().handle((value, error) -> null);
   }
 
   private void runBody(Callable<?> function) {
@@ -279,7 +318,7 @@ final class CapturedCall<T> implements Call<T> {
       complete(
           null,
           new ClassCastException(
-              "The async function of " + name + " returned a " + value.getClass().getName()));
+              "The async function of " + name() + " returned a " + value.getClass().getName()));
     }
   }
 
@@ -304,7 +343,7 @@ final class CapturedCall<T> implements Call<T> {
       complete(
           null,
           new NullPointerException(
-              "The async function of " + name + " returned null instead of a CompletionStage"));
+              "The async function of " + name() + " returned null instead of a CompletionStage"));
       return;
     }
     stage = result;
@@ -345,18 +384,38 @@ final class CapturedCall<T> implements Call<T> {
     }
     stopTimer();
     stage = null;
-    // The final state is written before the future completes, so that whoever the future
-    // releases sees isDone(), isCancelled() and isTimedOut() agree with it.
-    if (error == null) {
-      this.value = value;
-      state = SUCCEEDED;
-      future.succeed(value);
-    } else {
-      this.failure = error;
-      state = FAILED;
-      future.fail(error);
+    cancels = CLOSED; // never to run
+    outcome = error == null ? value : error;
+    state = error == null ? SUCCEEDED : FAILED;
+    finish();
+  }
+
+  /**
+   * The owner's last step, after the final state: wakes the waiting threads, completes the view,
+   * runs the done callbacks. Whoever any of them releases finds isDone() and the outcome set.
+   */
+  private void finish() {
+    Node taken = (Node) DONE.getAndSet(this, CLOSED);
+    Node callbacks = null; // reversed: in the order they were added
+    for (Node n = taken; n != null; n = n.next) {
+      Object item = n.item;
+      if (n.parked) {
+        if (item != null) {
+          LockSupport.unpark((Thread) item);
+        }
+      } else {
+        callbacks = new Node(item, false, callbacks);
+      }
     }
-    runDoneCallbacks();
+    CallFuture<T> v = view;
+    if (v != null) {
+      completeView(v);
+    }
+    for (Node n = callbacks; n != null; n = n.next) {
+      @SuppressWarnings("unchecked")
+      Consumer<? super Call<T>> callback = (Consumer<? super Call<T>>) n.item;
+      runSafely(() -> callback.accept(this), "done callback");
+    }
   }
 
   // ---------------------------------------------------------------- cancelling
@@ -405,7 +464,7 @@ final class CapturedCall<T> implements Call<T> {
       context = null;
     }
     stopTimer();
-    runCancelCallbacks();
+    runCancelCallbacks((Node) CANCELS.getAndSet(this, CLOSED));
     // Stop the body before publishing the outcome: whoever the outcome wakes must find the
     // body interrupted and the stage cancelled already.
     interruptBody();
@@ -415,19 +474,18 @@ final class CapturedCall<T> implements Call<T> {
       cancelStage(running);
     }
     timedOut = byTimeout;
-    failure = byTimeout ? timeoutException() : cancelledException(cause);
+    outcome = byTimeout ? timeoutException() : cancelledException(cause);
     state = CANCELLED;
     canceller = null;
-    future.fail(failure);
-    runDoneCallbacks();
+    finish();
     return true;
   }
 
   private CallCancelledException cancelledException(Throwable cause) {
     if (cause == null) {
-      return new CallCancelledException(name + " was cancelled");
+      return new CallCancelledException(name() + " was cancelled");
     }
-    CallCancelledException e = new CallCancelledException(name + " was cancelled: " + cause);
+    CallCancelledException e = new CallCancelledException(name() + " was cancelled: " + cause);
     e.initCause(cause);
     return e;
   }
@@ -441,14 +499,81 @@ final class CapturedCall<T> implements Call<T> {
     if (state > COMPLETING || canceller == Thread.currentThread()) {
       return;
     }
-    future.awaitUninterruptibly();
-    while (state <= COMPLETING) {
-      Thread.onSpinWait(); // the final state is written just before the future completes
+    boolean interrupted = false;
+    while (true) {
+      try {
+        awaitDone(Long.MAX_VALUE);
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Parks until the call is done, or for at most {@code nanos}.
+   *
+   * @param nanos how long at most; {@link Long#MAX_VALUE} is forever
+   * @return whether the call is done
+   * @throws InterruptedException if interrupted first (the interrupt is consumed)
+   */
+  private boolean awaitDone(long nanos) throws InterruptedException {
+    if (isDone()) {
+      return true;
+    }
+    Thread me = Thread.currentThread();
+    Node node = new Node(me, true, null);
+    if (!push(DONE, node)) {
+      return true; // closed: done
+    }
+    long deadline = nanos == Long.MAX_VALUE ? 0 : System.nanoTime() + nanos;
+    try {
+      while (!isDone()) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+        if (nanos == Long.MAX_VALUE) {
+          LockSupport.park(this);
+        } else {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return false;
+          }
+          LockSupport.parkNanos(this, left);
+        }
+      }
+      return true;
+    } finally {
+      if (!isDone()) {
+        node.item = null; // gave up: the owner skips it
+        unlinkAbandoned();
+      }
     }
   }
 
   private CallTimeoutException timeoutException() {
-    return new CallTimeoutException(name + " timed out after " + timeout);
+    return new CallTimeoutException(name() + " timed out after " + readable(timeout));
+  }
+
+  /**
+   * A duration as people read it in a message: {@code 500 ms}, {@code 30 s}, {@code 0.25 ms}; the
+   * ISO form ({@code PT0.5S}) only for one too large to count in nanoseconds.
+   */
+  static String readable(Duration d) {
+    long nanos;
+    try {
+      nanos = d.toNanos();
+    } catch (ArithmeticException tooLarge) {
+      return d.toString();
+    }
+    if (nanos % 1_000_000 != 0) {
+      return BigDecimal.valueOf(nanos, 6).stripTrailingZeros().toPlainString() + " ms";
+    }
+    long millis = nanos / 1_000_000;
+    return millis % 1000 == 0 && millis != 0 ? millis / 1000 + " s" : millis + " ms";
   }
 
   private void interruptBody() {
@@ -499,16 +624,16 @@ final class CapturedCall<T> implements Call<T> {
           Thread thread = bodyThread;
           int b = body;
           if (thread != null && b != NOT_IN_BODY && b != BODY_DONE) {
-            Duration overrun = Duration.ofNanos(System.nanoTime() - deadline);
+            long overrunMillis = (System.nanoTime() - deadline) / 1_000_000;
             Throwable where = new Throwable("stack of " + thread.getName());
             where.setStackTrace(thread.getStackTrace());
             log.warn(
-                "Call {} timed out after {} but its body ignored the interrupt and is still running"
-                    + " on {} {} past the deadline",
-                name,
-                limit,
+                "Call {} timed out after {}, but its body ignored the interrupt: it is still running"
+                    + " on {}, {} ms past the deadline",
+                name(),
+                readable(limit),
                 thread.getName(),
-                overrun,
+                overrunMillis,
                 where);
           }
         },
@@ -583,11 +708,9 @@ final class CapturedCall<T> implements Call<T> {
     if (!isDone()) {
       WaitGraph.Wait blocked = WaitGraph.enter(this, null);
       try {
-        future.waitFor(Long.MAX_VALUE);
+        awaitDone(Long.MAX_VALUE);
       } catch (InterruptedException e) {
         throw interrupted(e);
-      } catch (TimeoutException e) {
-        throw new AssertionError("waited forever and timed out", e);
       } finally {
         WaitGraph.exit(blocked);
       }
@@ -611,17 +734,15 @@ final class CapturedCall<T> implements Call<T> {
       if (nanos > 0) {
         WaitGraph.Wait blocked = WaitGraph.enter(this, null);
         try {
-          future.waitFor(nanos);
+          awaitDone(nanos);
         } catch (InterruptedException e) {
           throw interrupted(e);
-        } catch (TimeoutException e) {
-          // reported below
         } finally {
           WaitGraph.exit(blocked);
         }
       }
       if (!isDone()) {
-        throw new TimeoutException(name + " was not done within " + wait);
+        throw new TimeoutException(name() + " was not done within " + readable(wait));
       }
     }
     return outcome();
@@ -632,22 +753,27 @@ final class CapturedCall<T> implements Call<T> {
     return new CompletionException("Interrupted while waiting for " + this, e);
   }
 
-  /** The outcome of a done call: the volatile read of state orders the plain outcome fields. */
+  /** The outcome of a done call: the volatile read of state orders the plain outcome field. */
   @SuppressWarnings("unchecked")
   private T outcome() {
-    while (state <= COMPLETING) {
-      Thread.onSpinWait(); // the future completes just after the final state is written
+    if (state == SUCCEEDED) {
+      return (T) outcome;
     }
-    Throwable f = failure;
-    if (f == null) {
-      return (T) value;
+    throw rethrow((Throwable) outcome);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void completeView(CallFuture<T> v) {
+    if (state == SUCCEEDED) {
+      v.succeed((T) outcome);
+    } else {
+      v.fail((Throwable) outcome);
     }
-    throw rethrow(f);
   }
 
   /** The call's own cancellation, for views whose JDK reporting replaced it with {@code seen}. */
   CancellationException cancellation(CancellationException seen) {
-    Throwable f = state == CANCELLED ? failure : null;
+    Object f = state == CANCELLED ? outcome : null;
     return f instanceof CancellationException ? (CancellationException) f : seen;
   }
 
@@ -684,7 +810,17 @@ final class CapturedCall<T> implements Call<T> {
 
   @Override
   public CompletableFuture<T> toCompletableFuture() {
-    return future;
+    CallFuture<T> v = view;
+    if (v == null) {
+      CallFuture<T> made = new CallFuture<>(this);
+      @SuppressWarnings("unchecked")
+      CallFuture<T> raced = (CallFuture<T>) VIEW.compareAndExchange(this, null, made);
+      v = raced != null ? raced : made;
+      if (raced == null && isDone()) {
+        completeView(v); // the owner may have looked for a view before we made it
+      }
+    }
+    return v;
   }
 
   @Override
@@ -714,14 +850,7 @@ final class CapturedCall<T> implements Call<T> {
     if (callback == null) {
       throw new NullPointerException("callback");
     }
-    callbackLock.lock();
-    try {
-      if (cancelCallbacks != null) {
-        cancelCallbacks.add(callback);
-      }
-    } finally {
-      callbackLock.unlock();
-    }
+    push(CANCELS, new Node(callback, false, null)); // closed: ending or done, so it never runs
   }
 
   @Override
@@ -729,46 +858,75 @@ final class CapturedCall<T> implements Call<T> {
     if (callback == null) {
       throw new NullPointerException("callback");
     }
-    if (!isDone()) {
-      callbackLock.lock();
-      try {
-        if (doneCallbacks != null) {
-          doneCallbacks.add(callback); // not done when we looked: the completer runs it
-          return;
-        }
-      } finally {
-        callbackLock.unlock();
+    if (isDone() || !push(DONE, new Node(callback, false, null))) {
+      runSafely(() -> callback.accept(this), "done callback"); // done: at once, on this thread
+    }
+  }
+
+  private void runCancelCallbacks(Node taken) {
+    Node callbacks = null; // reversed: in the order they were added
+    for (Node n = taken; n != null && n != CLOSED; n = n.next) {
+      callbacks = new Node(n.item, false, callbacks);
+    }
+    for (Node n = callbacks; n != null; n = n.next) {
+      runSafely((Runnable) n.item, "cancel callback");
+    }
+  }
+
+  /** Pushes {@code node} onto the stack at {@code head}, unless it is closed. */
+  private boolean push(VarHandle head, Node node) {
+    while (true) {
+      Node h = (Node) head.getVolatile(this);
+      if (h == CLOSED) {
+        return false;
+      }
+      node.next = h;
+      if (head.compareAndSet(this, h, node)) {
+        return true;
       }
     }
-    runSafely(() -> callback.accept(this), "done callback"); // done: at once, on this thread
   }
 
-  private void runCancelCallbacks() {
-    List<Runnable> callbacks;
-    callbackLock.lock();
-    try {
-      callbacks = cancelCallbacks;
-      cancelCallbacks = null;
-    } finally {
-      callbackLock.unlock();
-    }
-    for (Runnable callback : callbacks) {
-      runSafely(callback, "cancel callback");
+  /** Unlinks the nodes of waiters that gave up, as {@code FutureTask.removeWaiter} does. */
+  private void unlinkAbandoned() {
+    retry:
+    while (true) {
+      Node pred = null;
+      Node q = done;
+      if (q == CLOSED) {
+        return;
+      }
+      while (q != null) {
+        Node next = q.next;
+        if (q.item != null) {
+          pred = q;
+        } else if (pred != null) {
+          NEXT.setVolatile(pred, next);
+          if (pred.item == null) { // pred gave up meanwhile: start again
+            continue retry;
+          }
+        } else if (!DONE.compareAndSet(this, q, next)) {
+          continue retry;
+        }
+        q = next;
+      }
+      return;
     }
   }
 
-  private void runDoneCallbacks() {
-    List<Consumer<? super Call<T>>> callbacks;
-    callbackLock.lock();
-    try {
-      callbacks = doneCallbacks;
-      doneCallbacks = null;
-      cancelCallbacks = null;
-    } finally {
-      callbackLock.unlock();
-    }
-    for (Consumer<? super Call<T>> callback : callbacks) {
-      runSafely(() -> callback.accept(this), "done callback");
+  /**
+   * One entry of a stack: a parked waiter (its {@link Thread}, null once it gave up), a done
+   * callback ({@link Consumer}) or a cancel callback ({@link Runnable}).
+   */
+  private static final class Node {
+    final boolean parked;
+    volatile Object item;
+    volatile Node next;
+
+    Node(Object item, boolean parked, Node next) {
+      this.item = item;
+      this.parked = parked;
+      this.next = next;
     }
   }
 
@@ -782,7 +940,7 @@ final class CapturedCall<T> implements Call<T> {
 
   @Override
   public String toString() {
-    return name + "(" + stateName() + ")";
+    return name() + "(" + stateName() + ")";
   }
 
   private String stateName() {

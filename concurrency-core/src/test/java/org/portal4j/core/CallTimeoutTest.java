@@ -18,6 +18,7 @@ import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -28,9 +29,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -419,6 +422,61 @@ class CallTimeoutTest {
     assertTrue(startedThreads <= 1, startedThreads + " threads started for " + count + " calls");
   }
 
+  // ------------------------------------------------------------------ messages
+
+  @Test
+  void aTimedOutCallSaysItsTimeoutOnceAsPeopleWriteIt() throws Exception {
+    String name = "slow-" + System.nanoTime();
+    Call<String> call =
+        Call.of(
+            name,
+            () -> {
+              new CountDownLatch(1).await();
+              return "never";
+            });
+    call.setTimeout(SHORT);
+    CallTestSupport.RunThread runner = support.runOnNewThread(call);
+
+    CallTimeoutException e = assertThrows(CallTimeoutException.class, () -> call.result(WAIT));
+    runner.join();
+
+    assertEquals(name + " timed out after 200 ms", e.getMessage());
+  }
+
+  @Test
+  void runningOutOfPatienceSaysWhichCallWasLateAndHowLongTheWaitWas() {
+    String name = "never-run-" + System.nanoTime();
+    Call<String> call = Call.of(name, () -> "unused");
+
+    TimeoutException fromResult =
+        assertThrows(TimeoutException.class, () -> call.result(Duration.ofMillis(20)));
+    TimeoutException fromView =
+        assertThrows(
+            TimeoutException.class, () -> call.toCompletableFuture().get(20, MILLISECONDS));
+    TimeoutException fromStage =
+        assertThrows(
+            TimeoutException.class,
+            () -> call.toCompletableFuture().thenApply(s -> s).get(1, TimeUnit.SECONDS));
+
+    assertEquals(name + " was not done within 20 ms", fromResult.getMessage());
+    assertEquals(name + " was not done within 20 ms", fromView.getMessage());
+    assertEquals("A stage made from " + name + " was not done within 1 s", fromStage.getMessage());
+    assertFalse(call.isDone(), "running out of patience leaves the call alone");
+  }
+
+  @Test
+  void durationsInMessagesReadAsPeopleWriteThem() {
+    assertEquals("500 ms", CapturedCall.readable(Duration.ofMillis(500)));
+    assertEquals("0 ms", CapturedCall.readable(Duration.ZERO));
+    assertEquals("30 s", CapturedCall.readable(Duration.ofSeconds(30)));
+    assertEquals("1500 ms", CapturedCall.readable(Duration.ofMillis(1500)));
+    assertEquals("0.25 ms", CapturedCall.readable(Duration.ofNanos(250_000)));
+    assertEquals("-1 s", CapturedCall.readable(Duration.ofSeconds(-1)));
+    assertEquals(
+        ChronoUnit.FOREVER.getDuration().toString(),
+        CapturedCall.readable(ChronoUnit.FOREVER.getDuration()));
+  }
+
   // ------------------------------------------------------------------ overrunning bodies
 
   private static List<ILoggingEvent> warningsNaming(LogCapture logs, String name) {
@@ -467,6 +525,17 @@ class CallTimeoutTest {
           warnedMs >= SHORT.plus(CapturedCall.OVERRUN_WARNING_DELAY).toMillis() - 50,
           "warned after " + warnedMs + " ms");
       assertEquals(1, warningsNaming(logs, name).size(), "warned once: " + logs.events());
+      assertTrue(
+          warning
+              .getFormattedMessage()
+              .matches(
+                  "Call "
+                      + Pattern.quote(name)
+                      + " timed out after 200 ms, but its body ignored the interrupt: it is still"
+                      + " running on "
+                      + Pattern.quote(runner.thread.getName())
+                      + ", \\d+ ms past the deadline"),
+          warning.getFormattedMessage());
       IThrowableProxy stack = warning.getThrowableProxy();
       assertNotNull(stack, "the warning carries the body thread's stack");
       assertTrue(

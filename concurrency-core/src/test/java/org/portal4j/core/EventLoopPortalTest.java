@@ -31,7 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
@@ -312,7 +311,6 @@ class EventLoopPortalTest {
 
   // ------------------------------------------------------------------ starting
 
-  @Tag("platform-only")
   @Test
   void startReturnsOnlyOnceTheLoopIsReady() throws Exception {
     CountDownLatch hookEntered = new CountDownLatch(1);
@@ -343,7 +341,6 @@ class EventLoopPortalTest {
     assertTrue(loop.isRunning());
   }
 
-  @Tag("platform-only")
   @Test
   void startRethrowsARuntimeStartUpFailureInTheCaller() throws Exception {
     IllegalStateException boom = new IllegalStateException("cannot start");
@@ -366,7 +363,6 @@ class EventLoopPortalTest {
     assertThrows(RejectedExecutionException.class, () -> loop.submit(() -> 1));
   }
 
-  @Tag("platform-only")
   @Test
   void startWrapsACheckedStartUpFailureAndRethrowsErrorsAsThemselves() throws Exception {
     IOException io = new IOException("no socket");
@@ -393,7 +389,6 @@ class EventLoopPortalTest {
     assertSame(fatal, assertThrows(Error.class, erroring::start));
   }
 
-  @Tag("platform-only")
   @Test
   void callsQueuedBeforeAStartUpFailureAreCancelledInsteadOfHanging() throws Exception {
     CountDownLatch submitted = new CountDownLatch(1);
@@ -414,7 +409,6 @@ class EventLoopPortalTest {
     assertTrue(loop.awaitTermination(WAIT));
   }
 
-  @Tag("platform-only")
   @Test
   void manyThreadsCallingStartAtOnceStartExactlyOneThread() throws Exception {
     int callers = 8;
@@ -765,7 +759,6 @@ class EventLoopPortalTest {
     return new WeakReference<>(call);
   }
 
-  @Tag("platform-only")
   @Test
   void aShutdownCallStillUnfinishedAfterTheGraceIsCancelledAndLogged() throws Exception {
     EventLoopPortal loop = track(new EventLoopPortal(PortalOptions.defaults(), SHORT_GRACE));
@@ -794,7 +787,6 @@ class EventLoopPortalTest {
     }
   }
 
-  @Tag("platform-only")
   @Test
   void aBlockingSyncShutdownCallIsAlsoCancelledAfterTheGrace() throws Exception {
     EventLoopPortal loop = track(new EventLoopPortal(PortalOptions.defaults(), SHORT_GRACE));
@@ -830,7 +822,6 @@ class EventLoopPortalTest {
     }
   }
 
-  @Tag("platform-only")
   @Test
   void theShutdownGraceMustNotBeNegative() {
     assertThrows(
@@ -840,7 +831,6 @@ class EventLoopPortalTest {
         IllegalArgumentException.class, () -> new EventLoopPortal(PortalOptions.defaults(), null));
   }
 
-  @Tag("platform-only")
   @Test
   void platformProviderMakesEventLoopPortals() {
     assertInstanceOf(EventLoopPortal.class, newLoop());

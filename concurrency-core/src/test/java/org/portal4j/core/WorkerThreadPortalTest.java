@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,7 +93,6 @@ class WorkerThreadPortalTest {
 
   // ------------------------------------------------------------------ starting
 
-  @Tag("platform-only") // counts platform threads
   @Test
   void startsOnFirstSubmitNotBefore() throws Exception {
     WorkerPortal worker = named("lazy");
@@ -113,7 +111,6 @@ class WorkerThreadPortalTest {
     assertEquals(List.of(ran), threadsNamed(worker.name()));
   }
 
-  @Tag("platform-only") // counts platform threads
   @Test
   void startFromSixteenThreadsAtOnceStartsExactlyOneThread() throws Exception {
     for (int round = 0; round < 10; round++) {
@@ -158,7 +155,6 @@ class WorkerThreadPortalTest {
     }
   }
 
-  @Tag("platform-only")
   @Test
   void startFromSixteenThreadsAtOnceMakesOneThreadEvenWhenMakingItIsSlow() throws Exception {
     // The factory holds the first starter inside thread creation for a while, waiting (with a
@@ -212,7 +208,6 @@ class WorkerThreadPortalTest {
     assertTrue(worker.isRunning());
   }
 
-  @Tag("platform-only") // counts platform threads
   @Test
   void startIsIdempotent() throws Exception {
     WorkerPortal worker = named("idempotent");
@@ -383,7 +378,6 @@ class WorkerThreadPortalTest {
 
   // ------------------------------------------------------------------ daemon
 
-  @Tag("platform-only")
   @ParameterizedTest(name = "daemon={0}")
   @ValueSource(booleans = {true, false})
   void daemonFlagIsHonoured(boolean daemon) throws Exception {

@@ -1452,7 +1452,11 @@ class ErrorsTableTest {
             attempt(
                 "result(100ms), running", running, () -> running.result(Duration.ofMillis(100))),
             attempt(
-                "result(100ms), pending", pending, () -> pending.result(Duration.ofMillis(100))));
+                "result(100ms), pending", pending, () -> pending.result(Duration.ofMillis(100))),
+            attempt(
+                "toCompletableFuture().get(100, MILLISECONDS), running",
+                running,
+                () -> running.toCompletableFuture().get(100, MILLISECONDS)));
     for (Observed o : seen) {
       if (o.thrown() != null) {
         assertTrue(

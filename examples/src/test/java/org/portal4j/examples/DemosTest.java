@@ -1,5 +1,6 @@
 package org.portal4j.examples;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -22,9 +23,8 @@ class DemosTest {
     } finally {
       System.setOut(original);
     }
-    String printed = out.toString(StandardCharsets.UTF_8);
-    original.print(printed);
-    return printed;
+    // Not echoed: the build log stays quiet, and a failing assertion prints the output.
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   interface ThrowingMain {
@@ -46,7 +46,25 @@ class DemosTest {
   void timeoutDemoInterruptsTheBlockingCall() throws Exception {
     String out = run(() -> TimeoutDemo.main(new String[0]));
     assertTrue(out.contains("interrupted by the timeout"), out);
-    assertTrue(out.contains("caller got org.portal4j.CallTimeoutException"), out);
+    assertTrue(
+        out.contains(
+            "by org.portal4j.CallTimeoutException: TimeoutDemo.lambda timed out after 500 ms\n"),
+        out);
+  }
+
+  @Test
+  void cancellationDemoInterruptsTheRunningCallAndSkipsTheQueuedOne() throws Exception {
+    String out = run(() -> CancellationDemo.main(new String[0]));
+    assertTrue(out.contains("cancel(upload) while it is queued: true"), out);
+    assertTrue(out.contains("cancel(download) while it runs: true"), out);
+    assertTrue(out.contains("download: interrupted by the cancel"), out);
+    assertTrue(
+        out.indexOf("cancel callback of download")
+            < out.indexOf("download.result() threw CallCancelledException: download was cancelled"),
+        out);
+    assertTrue(
+        out.contains("upload cancelled: true, download cancelled: true, timed out: false"), out);
+    assertFalse(out.contains("upload: this never runs"), out);
   }
 
   @Test

@@ -1,6 +1,6 @@
 package org.portal4j.netty;
 
-import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
@@ -12,16 +12,22 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.portal4j.spi.support.Deadline;
 
 /**
- * The Netty executor of one {@link NettyLoopPortal}: a user's loop, or a single-thread NIO group of
- * the portal's own, made at the first task (so an unstarted portal holds no selector) and shut down
- * by {@link #release}. As an {@link Executor} it hands tasks to that Netty loop.
+ * The Netty executor of one {@link NettyLoopPortal}: a user's loop, or a single-thread NIO event
+ * loop of the portal's own, made at the first task (so an unstarted portal holds no selector) and
+ * shut down by {@link #release}. As an {@link Executor} it hands tasks to that Netty loop.
+ *
+ * <p>An owned loop is a bare {@link SingleThreadIoEventLoop}, not a one-thread group: a group
+ * listens for its children's termination, and Netty runs those listeners on its {@code
+ * GlobalEventExecutor}, whose thread is not a daemon and lingers for a quiet period of about a
+ * second. A program that shut a loop down would wait that long to exit. Nothing here adds a
+ * listener to the loop's termination future (it is only awaited), so that thread never starts.
  */
 final class NettyLoop implements Executor {
 
   private final EventExecutor wrapped; // a user's loop, or null when the portal owns one
   private final boolean daemon;
   private volatile String threadName; // set by the portal before its first task
-  private final AtomicReference<MultiThreadIoEventLoopGroup> group = new AtomicReference<>();
+  private final AtomicReference<SingleThreadIoEventLoop> owned = new AtomicReference<>();
 
   private volatile Thread thread;
   private volatile boolean released;
@@ -52,21 +58,21 @@ final class NettyLoop implements Executor {
   }
 
   boolean isMade() {
-    return wrapped != null || group.get() != null;
+    return wrapped != null || owned.get() != null;
   }
 
   EventExecutor executor() {
     if (wrapped != null) {
       return wrapped;
     }
-    MultiThreadIoEventLoopGroup g = group.get();
-    if (g == null) {
+    SingleThreadIoEventLoop loop = owned.get();
+    if (loop == null) {
       if (released) {
         throw new RejectedExecutionException("The Netty loop " + threadName + " was released");
       }
-      MultiThreadIoEventLoopGroup fresh =
-          new MultiThreadIoEventLoopGroup(
-              1,
+      SingleThreadIoEventLoop fresh =
+          new SingleThreadIoEventLoop(
+              null, // no group: see the class comment
               task -> {
                 Thread t = new FastThreadLocalThread(task, threadName);
                 t.setDaemon(daemon);
@@ -74,15 +80,15 @@ final class NettyLoop implements Executor {
                 return t;
               },
               NioIoHandler.newFactory());
-      if (!group.compareAndSet(null, fresh)) {
+      if (!owned.compareAndSet(null, fresh)) {
         fresh.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS); // lost the race; it ran nothing
       } else if (released) {
         fresh.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS); // released while we made it
         throw new RejectedExecutionException("The Netty loop " + threadName + " was released");
       }
-      g = group.get();
+      loop = owned.get();
     }
-    return g.next();
+    return loop;
   }
 
   @Override
@@ -90,25 +96,25 @@ final class NettyLoop implements Executor {
     executor().execute(task);
   }
 
-  /** The portal terminated: shut down an owned group (a user's loop is left alone). */
+  /** The portal terminated: shut down an owned loop (a user's loop is left alone). */
   void release(Duration grace) {
     released = true;
-    MultiThreadIoEventLoopGroup g = group.get();
-    if (g != null) {
-      g.shutdownGracefully(0, Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
+    SingleThreadIoEventLoop loop = owned.get();
+    if (loop != null) {
+      loop.shutdownGracefully(0, Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
     }
   }
 
-  /** Waits until an owned group has terminated and its thread exited. */
+  /** Waits until an owned loop has terminated and its thread exited. */
   boolean awaitExit(Deadline deadline) throws InterruptedException {
-    MultiThreadIoEventLoopGroup g = group.get();
-    if (g == null) {
+    SingleThreadIoEventLoop loop = owned.get();
+    if (loop == null) {
       return true; // a user's loop goes on; or none was ever made
     }
     boolean ended =
         deadline.isNever()
-            ? g.terminationFuture().await(Long.MAX_VALUE)
-            : g.terminationFuture()
+            ? loop.terminationFuture().await(Long.MAX_VALUE)
+            : loop.terminationFuture()
                 .await(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
     if (!ended) {
       return false;

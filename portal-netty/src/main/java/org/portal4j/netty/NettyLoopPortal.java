@@ -13,8 +13,8 @@ import org.portal4j.spi.support.Deadline;
  * the shutdown sequence are {@link AbstractLoopPortal}'s; they never block the Netty thread.
  *
  * <p>A portal that {@linkplain NettyPortals#wrap wraps} a user's loop never shuts that loop down. A
- * portal made by the {@code netty} provider owns a single-thread group, made when the portal starts
- * (an unstarted portal holds no selector), and shuts it down when the portal terminates.
+ * portal made by the {@code netty} provider owns a single-thread NIO event loop, made when it
+ * starts (an unstarted portal holds no selector), and shuts it down when the portal terminates.
  */
 final class NettyLoopPortal extends AbstractLoopPortal {
 
@@ -65,6 +65,6 @@ final class NettyLoopPortal extends AbstractLoopPortal {
     if (!super.awaitTermination(timeout)) {
       return false;
     }
-    return loop.awaitExit(deadline); // an owned group's thread exits after the portal ended
+    return loop.awaitExit(deadline); // an owned loop's thread exits after the portal ended
   }
 }

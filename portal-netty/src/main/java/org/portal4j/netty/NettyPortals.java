@@ -69,9 +69,9 @@ public final class NettyPortals {
   }
 
   /**
-   * A new event loop on a single-thread Netty NIO group of its own, thread named after the portal.
-   * The group is made when the loop starts; channels can be registered on {@link #executorOf its
-   * executor}.
+   * A new loop portal on a Netty NIO event loop of its own (one thread, named after the portal).
+   * The Netty loop is made when the portal starts; channels can be registered on {@link #executorOf
+   * its executor}.
    *
    * @param options name, daemon flag, run-once
    * @return the loop, not started

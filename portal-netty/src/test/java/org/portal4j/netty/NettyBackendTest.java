@@ -62,6 +62,21 @@ class NettyBackendTest {
   }
 
   @Test
+  void aGlobalLoopThatExitedIsReplacedByANewWorkingNettyLoop() throws Exception {
+    LoopPortal first = Portals.globalLoop();
+    Thread firstThread = first.submit(Thread::currentThread).result(Duration.ofSeconds(10));
+    Portals.waitForGlobalLoopExit(Duration.ofSeconds(10));
+    assertTrue(first.awaitTermination(Duration.ofSeconds(10)));
+    assertFalse(firstThread.isAlive(), "the Netty thread of the old global loop is alive");
+
+    LoopPortal second = Portals.globalLoop();
+
+    assertTrue(second != first, "the terminated global loop was handed out again");
+    assertTrue(second instanceof NettyLoopPortal);
+    assertEquals("works", second.submit(() -> "works").result(Duration.ofSeconds(10)));
+  }
+
+  @Test
   void aNewEventLoopThreadRunsAThousandAsyncCallsAtOnce() throws Exception {
     LoopPortal loop = Portals.newEventLoopThread(PortalOptions.builder().name("many").build());
     try {

@@ -34,6 +34,7 @@ import org.portal4j.LoopPortal;
 import org.portal4j.Portal;
 import org.portal4j.PortalOptions;
 import org.portal4j.Portals;
+import org.portal4j.Waiter;
 import org.portal4j.Waiters;
 import org.portal4j.WorkerPortal;
 import org.portal4j.core.EventLoopPortal;
@@ -302,20 +303,16 @@ class StressTest {
             Call.of(
                 "sends-back",
                 () ->
-                    Waiters.current()
-                        .orElseThrow()
-                        .submit(
-                            track(
-                                Call.of(
-                                    "callback",
-                                    () -> {
-                                      checkContext(context);
-                                      if (Thread.currentThread() != waiting) {
-                                        violation("a callback ran off its waiter's thread");
-                                      }
-                                      return "called back";
-                                    })))
-                        .result()));
+                    sendBack(
+                        Call.of(
+                            "callback",
+                            () -> {
+                              checkContext(context);
+                              if (Thread.currentThread() != waiting) {
+                                violation("a callback ran off its waiter's thread");
+                              }
+                              return "called back";
+                            }))));
     if (random.nextInt(50) == 0) {
       call.setTimeout(Duration.ofMillis(1));
     }
@@ -355,9 +352,21 @@ class StressTest {
                             })))));
   }
 
-  /** Sends {@code callback} to the waiter of the current call and waits for its result. */
+  /**
+   * Sends {@code callback} to the waiter of the current call and waits for its result. A waiter
+   * whose call timed out meanwhile refuses it and leaves it untouched, so the callback is cancelled
+   * here, as its owner must: it was counted and has to end.
+   */
   private String sendBack(Call<String> callback) {
-    return Waiters.current().orElseThrow().submit(track(callback)).result();
+    Waiter<?> waiter = Waiters.current().orElseThrow();
+    track(callback);
+    try {
+      waiter.submit(callback);
+    } catch (IllegalStateException refused) {
+      callback.cancel();
+      throw refused;
+    }
+    return callback.result();
   }
 
   /** The non-blocking side: a call on the global loop through FromAsync. */

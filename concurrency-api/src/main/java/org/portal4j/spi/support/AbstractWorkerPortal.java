@@ -70,8 +70,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Over an executor ({@link #AbstractWorkerPortal(PortalOptions, String, Executor)}), the portal
  * hands the executor one drain task at a time, which runs queued calls in order; calls never run
- * concurrently, whatever the executor's size. An executor that refuses a drain ends the calls
- * queued at that moment, cancelled with the refusal as cause.
+ * concurrently, whatever the executor's size. An interrupt that reaches the executor's thread
+ * between the portal's tasks is not the next call's: the drain holds it back from the calls and
+ * gives it back to the thread when it returns, since the thread is the executor's. An executor that
+ * refuses a drain ends the calls queued at that moment, cancelled with the refusal as cause.
  *
  * <p>The lock is never held while code the portal does not own runs: calls, hooks, the thread
  * factory, the executor.
@@ -699,15 +701,22 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     }
   }
 
-  /** Runs up to {@code budget} queued tasks on this thread. */
-  private void runTasks(int budget) {
+  /**
+   * Runs up to {@code budget} queued tasks on this thread. An interrupt found set before a task
+   * reached the thread outside any call, so it is not that task's: on a thread of our own it was a
+   * wake-up and is dropped; on an executor's thread it is held back, and the caller gives it back.
+   *
+   * @return whether it held back an interrupt of an executor's thread
+   */
+  private boolean runTasks(int budget) {
+    boolean heldBack = false;
     for (int ran = 0; ran < budget; ran++) {
       Runnable task = tasks.poll();
       if (task == null) {
-        return;
+        break;
       }
-      if (executor == null) {
-        Thread.interrupted(); // a stray interrupt of our own thread was a wake-up, not the call's
+      if (Thread.interrupted() && executor != null) {
+        heldBack = true;
       }
       try {
         task.run();
@@ -715,6 +724,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
         log.error("Task {} threw on {}", task, name, t);
       }
     }
+    return heldBack;
   }
 
   private void firstDrain() {
@@ -732,26 +742,37 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     }
   }
 
-  /** Over an executor: one drain, then hand the queue back (or reschedule if it is not empty). */
+  /**
+   * Over an executor: one drain, then hand the queue back (or reschedule if it is not empty). An
+   * interrupt of the executor's thread held back from the calls is given back with the thread: its
+   * owner decides what it means.
+   */
   private void drain() {
     boolean over;
+    boolean heldBack = false;
     try (ContextKey.Scope bound = bindThread()) {
       draining = Thread.currentThread();
-      runTasks(DRAIN_BATCH);
+      heldBack = runTasks(DRAIN_BATCH);
       over = state == State.TERMINATED;
       if (over) {
-        runTasks(Integer.MAX_VALUE);
+        heldBack |= runTasks(Integer.MAX_VALUE);
       }
     } finally {
       draining = null;
     }
-    if (over) {
-      end(); // the drain baton is kept for good: nothing runs here any more
-      return;
-    }
-    drainScheduled.set(false);
-    if (!tasks.isEmpty() && drainScheduled.compareAndSet(false, true)) {
-      scheduleDrain();
+    try {
+      if (over) {
+        end(); // the drain baton is kept for good: nothing runs here any more
+        return;
+      }
+      drainScheduled.set(false);
+      if (!tasks.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+        scheduleDrain();
+      }
+    } finally {
+      if (heldBack) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,6 +31,7 @@ import org.portal4j.FromSync;
 import org.portal4j.PortalOptions;
 import org.portal4j.WorkerPortal;
 import org.portal4j.test.CheckThreadLeaks;
+import org.slf4j.LoggerFactory;
 
 @CheckThreadLeaks
 @Timeout(60)
@@ -145,10 +149,26 @@ class ExecutorServiceWorkerPortalTest {
     executor.shutdown();
     WorkerPortal portal = new ExecutorServiceWorkerPortal(executor, PortalOptions.defaults());
     Call<String> call = Call.of(() -> "never runs");
-
-    assertSame(call, portal.submit(call));
+    Logger portal4j = (Logger) LoggerFactory.getLogger("org.portal4j");
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    portal4j.addAppender(logs);
+    try {
+      assertSame(call, portal.submit(call));
+    } finally {
+      portal4j.detachAppender(logs);
+    }
 
     assertTrue(call.isCancelled());
+    List<String> logged =
+        logs.list.stream()
+            .map(e -> e.getLevel() + " " + e.getFormattedMessage())
+            .collect(Collectors.toList());
+    assertTrue(
+        logged.contains("ERROR " + portal.name() + " failed to start")
+            && logged.contains(
+                "WARN " + portal.name() + " cancelled 1 call(s) it had taken: it failed to start"),
+        "the refusal is logged: " + logged);
     assertThrows(CallCancelledException.class, call::result);
     portal.shutdown();
     assertTrue(
