@@ -1,6 +1,7 @@
 package org.portal4j;
 
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A waiter for non-blocking callers: {@link #awaitAsync()} never blocks; callbacks run on the event
@@ -9,7 +10,7 @@ import java.util.concurrent.CompletionStage;
  *
  * @param <T> the waited call's result type
  */
-public interface AsyncWaiter<T> extends Waiter<T> {
+public interface AsyncWaiter<T extends @Nullable Object> extends Waiter<T> {
 
   /**
    * Starts running callbacks on the current thread's loop until the call is done, then the done

@@ -3,6 +3,7 @@ package org.portal4j;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A context variable: a thread-local value that a {@link Call} captures when it is created and
@@ -58,7 +59,7 @@ public final class ContextKey<T> {
    * @return the value, null when unset
    */
   @SuppressWarnings("unchecked")
-  public T get() {
+  public @Nullable T get() {
     return (T) VALUES.get().get(this);
   }
 
@@ -68,13 +69,13 @@ public final class ContextKey<T> {
    * @param value the value; null unsets it
    * @return a scope whose {@code close()} restores the previous value
    */
-  public Scope set(T value) {
+  public Scope set(@Nullable T value) {
     T previous = get();
     put(value);
     return () -> put(previous);
   }
 
-  private void put(Object value) {
+  private void put(@Nullable Object value) {
     Map<ContextKey<?>, Object> copy = new HashMap<>(VALUES.get());
     if (value == null) {
       copy.remove(this);

@@ -1,5 +1,7 @@
 package org.portal4j;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a new worker or loop portal is made.
  *
@@ -8,7 +10,7 @@ package org.portal4j;
  * @param daemon whether the portal's thread is a daemon thread
  * @param runOnce whether the portal takes a single call and shuts itself down after it
  */
-public record PortalOptions(String name, boolean daemon, boolean runOnce) {
+public record PortalOptions(@Nullable String name, boolean daemon, boolean runOnce) {
 
   private static final PortalOptions DEFAULTS = new PortalOptions(null, false, false);
 
@@ -32,7 +34,7 @@ public record PortalOptions(String name, boolean daemon, boolean runOnce) {
 
   /** Builds {@link PortalOptions}; not thread-safe. */
   public static final class Builder {
-    private String name;
+    private @Nullable String name;
     private boolean daemon;
     private boolean runOnce;
 
@@ -44,7 +46,7 @@ public record PortalOptions(String name, boolean daemon, boolean runOnce) {
      * @param name the name, or null to let the portal generate one
      * @return this builder
      */
-    public Builder name(String name) {
+    public Builder name(@Nullable String name) {
       this.name = name;
       return this;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.spi.ConcurrencyRuntime;
 
 /**
@@ -64,8 +65,8 @@ public final class RuntimeBinding {
 
   /** Initialisation-on-demand: the class initialiser never throws, so failures stay ISEs. */
   private static final class Holder {
-    static final ConcurrencyRuntime RUNTIME;
-    static final String FAILURE;
+    static final @Nullable ConcurrencyRuntime RUNTIME;
+    static final @Nullable String FAILURE;
     static final List<Throwable> CAUSES;
 
     static {
