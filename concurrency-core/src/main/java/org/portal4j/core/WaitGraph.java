@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.DeadlockException;
 import org.portal4j.LoopPortal;
@@ -44,10 +45,12 @@ final class WaitGraph {
   static final class Wait {
     final Thread thread;
     final Call<?> call;
-    final BlockingWaiter<?> waiter; // the sync waiter running callbacks meanwhile, or null
-    final Wait outer;
+    final @Nullable BlockingWaiter<?>
+        waiter; // the sync waiter running callbacks meanwhile, or null
+    final @Nullable Wait outer;
 
-    private Wait(Thread thread, Call<?> call, BlockingWaiter<?> waiter, Wait outer) {
+    private Wait(
+        Thread thread, Call<?> call, @Nullable BlockingWaiter<?> waiter, @Nullable Wait outer) {
       this.thread = thread;
       this.call = call;
       this.waiter = waiter;
@@ -62,7 +65,7 @@ final class WaitGraph {
    *
    * @throws DeadlockException if the wait could never end
    */
-  static Wait enter(Call<?> call, BlockingWaiter<?> waiter) {
+  static Wait enter(Call<?> call, @Nullable BlockingWaiter<?> waiter) {
     Thread me = Thread.currentThread();
     checkSelf(me, call);
     Wait wait = new Wait(me, call, waiter, WAITS.get(me));
@@ -158,17 +161,17 @@ final class WaitGraph {
    * anywhere else. {@code meToWaitInNewWaiter}: {@code me} is not registered yet and will wait in a
    * new sync waiter, which runs the callbacks of all its (then outer) waiters.
    */
-  private static String cycleThrough(
+  private static @Nullable String cycleThrough(
       Thread me,
       boolean meToWaitInNewWaiter,
       Call<?> call,
-      Portal portal,
+      @Nullable Portal portal,
       String where,
-      Thread next) {
+      @Nullable Thread next) {
     List<String> steps = new ArrayList<>();
     steps.add(me.getName() + " waits for " + call + " (" + where + ")");
     Set<Thread> seen = new HashSet<>();
-    Portal queuedOn = portal;
+    @Nullable Portal queuedOn = portal;
     Thread needed = next;
     while (needed != null) {
       Wait wait = WAITS.get(needed);
@@ -198,7 +201,7 @@ final class WaitGraph {
   }
 
   /** The thread that must make progress for {@code call} to end, if one alone must. */
-  private static Thread neededBy(Call<?> call) {
+  private static @Nullable Thread neededBy(Call<?> call) {
     if (!(call instanceof CapturedCall) || call.isDone()) {
       return null;
     }
@@ -228,7 +231,7 @@ final class WaitGraph {
     return (call.isRunning() ? "in flight on " : "queued on ") + portal.get().name();
   }
 
-  private static boolean isWaiterOf(Portal portal, Thread owner) {
+  private static boolean isWaiterOf(@Nullable Portal portal, Thread owner) {
     return portal instanceof BlockingWaiter && ((BlockingWaiter<?>) portal).owner() == owner;
   }
 
@@ -236,7 +239,7 @@ final class WaitGraph {
    * The one thread that runs {@code portal}'s calls, as far as deadlocks go: its known thread, or a
    * blocked thread it says it runs on (a thread that is not blocked ends every search anyway).
    */
-  private static Thread threadOf(Portal portal) {
+  private static @Nullable Thread threadOf(Portal portal) {
     if (!(portal instanceof ThreadBoundPortal)) {
       return null;
     }

@@ -1,6 +1,7 @@
 package org.portal4j.core;
 
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.PortalOptions;
 import org.portal4j.spi.support.AbstractWorkerPortal;
 
@@ -10,7 +11,7 @@ import org.portal4j.spi.support.AbstractWorkerPortal;
  */
 public class WorkerThreadPortal extends AbstractWorkerPortal {
 
-  private final BiFunction<Runnable, String, Thread> threadFactory;
+  private final @Nullable BiFunction<Runnable, String, Thread> threadFactory;
 
   /**
    * A worker on a platform thread named after the portal.
@@ -29,7 +30,7 @@ public class WorkerThreadPortal extends AbstractWorkerPortal {
    *     given name; null for a platform thread
    */
   protected WorkerThreadPortal(
-      PortalOptions options, BiFunction<Runnable, String, Thread> threadFactory) {
+      PortalOptions options, @Nullable BiFunction<Runnable, String, Thread> threadFactory) {
     super(options, "WorkerThread");
     this.threadFactory = threadFactory;
   }

@@ -5,8 +5,8 @@
  * platform} backend ({@link org.portal4j.core.PlatformPortalProvider}: {@link
  * org.portal4j.core.WorkerThreadPortal}, {@link org.portal4j.core.EventLoopPortal}).
  *
- * <p>Not exported from the module {@code org.portal4j.core}: applications use the API module,
- * which finds this runtime as a service. Nothing here is null unless marked {@link
+ * <p>Not exported from the module {@code org.portal4j.core}: applications use the API module, which
+ * finds this runtime as a service. Nothing here is null unless marked {@link
  * org.jspecify.annotations.Nullable @Nullable}.
  */
 @NullMarked
