@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.internal.RuntimeBinding;
 
 /**
@@ -40,9 +41,9 @@ public abstract class BatchedQueueService<T> extends QueueService<T> {
   private volatile int buffered; // batch.size(), for wantsFlush() off the consumer
   private volatile long generation; // counts batches handed over; stale interval timers check it
   private final AtomicLong dueGeneration = new AtomicLong(-1);
-  private volatile Future<?> intervalTimer;
+  private volatile @Nullable Future<?> intervalTimer;
   private int maxBatchSize;
-  private Duration minInterval;
+  private @Nullable Duration minInterval;
 
   /** For subclasses; get instances with {@link #instance(Class, java.util.function.Supplier)}. */
   protected BatchedQueueService() {}
@@ -54,7 +55,7 @@ public abstract class BatchedQueueService<T> extends QueueService<T> {
    * @return null if handled, or a stage completing when handled
    * @throws Exception a failure, logged; the next batch is handled anyway
    */
-  protected abstract CompletionStage<?> handleBatch(List<T> batch) throws Exception;
+  protected abstract @Nullable CompletionStage<?> handleBatch(List<T> batch) throws Exception;
 
   /**
    * The most a batch may weigh, in {@link #sizeOf} units. Read once, when the service is made.
@@ -71,7 +72,7 @@ public abstract class BatchedQueueService<T> extends QueueService<T> {
    *
    * @return a positive duration, or null
    */
-  protected Duration minInterval() {
+  protected @Nullable Duration minInterval() {
     return null;
   }
 
@@ -88,7 +89,7 @@ public abstract class BatchedQueueService<T> extends QueueService<T> {
 
   /** Handles a single item as a batch of one; batched services are fed by {@link #handleBatch}. */
   @Override
-  protected final CompletionStage<?> handle(T item) throws Exception {
+  protected final @Nullable CompletionStage<?> handle(T item) throws Exception {
     return handleBatch(List.of(item));
   }
 
@@ -109,7 +110,7 @@ public abstract class BatchedQueueService<T> extends QueueService<T> {
   }
 
   @Override
-  CompletionStage<?> consume(boolean closing) {
+  @Nullable CompletionStage<?> consume(boolean closing) {
     boolean full = fill();
     if (batch.isEmpty()) {
       return null;

@@ -2,6 +2,7 @@ package org.portal4j.services;
 
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A background consumer on the global loop that items can be sent to from any thread, and that
@@ -72,7 +73,7 @@ public abstract non-sealed class QueueService<T> extends AbstractQueueService {
    * @return null if handled, or a stage completing when handled
    * @throws Exception a failure, logged; the next item is handled anyway
    */
-  protected abstract CompletionStage<?> handle(T item) throws Exception;
+  protected abstract @Nullable CompletionStage<?> handle(T item) throws Exception;
 
   /**
    * Called with an item the full queue turned away, on the sender's thread, after it was counted.
@@ -84,7 +85,7 @@ public abstract non-sealed class QueueService<T> extends AbstractQueueService {
 
   @Override
   @SuppressWarnings("unchecked")
-  CompletionStage<?> consume(boolean closing) {
+  @Nullable CompletionStage<?> consume(boolean closing) {
     Object next = pollItem();
     if (next == null) {
       return null;
