@@ -29,11 +29,13 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <A> the request type
  * @param <R> the result type
+ * @since 0.1
  */
-public abstract non-sealed class FutureQueueService<A, R> extends AbstractQueueService {
+public abstract non-sealed class FutureQueueService<A, R extends @Nullable Object>
+    extends AbstractQueueService {
 
   /** A queued request: its argument and the future its sender holds. */
-  static final class Request<A, R> {
+  static final class Request<A, R extends @Nullable Object> {
     final A arg;
     final CompletableFuture<R> future = new CompletableFuture<>();
 
