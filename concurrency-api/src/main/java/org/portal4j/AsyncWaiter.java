@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  * submitted before {@code awaitAsync()} is called are kept and run once it is.
  *
  * @param <T> the waited call's result type
+ * @since 0.1
  */
 public interface AsyncWaiter<T extends @Nullable Object> extends Waiter<T> {
 

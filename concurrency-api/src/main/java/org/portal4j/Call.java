@@ -49,6 +49,7 @@ import org.portal4j.internal.RuntimeBinding;
  * <p>Calls are created by the runtime ({@code concurrency-core}); equality is identity.
  *
  * @param <T> the result type
+ * @since 0.1
  */
 public interface Call<T extends @Nullable Object> {
 

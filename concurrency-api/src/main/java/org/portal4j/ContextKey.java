@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * replaces), so capturing context costs nothing on the hot path.
  *
  * @param <T> the value type
+ * @since 0.1
  */
 public final class ContextKey<T> {
 
@@ -103,13 +104,21 @@ public final class ContextKey<T> {
   /** Restores an empty context without allocating a scope per call. */
   private static final Scope RESTORE_EMPTY = () -> VALUES.set(Map.of());
 
-  /** Restores what was there before; closing twice is harmless. */
+  /**
+   * Restores what was there before; closing twice is harmless.
+   *
+   * @since 0.1
+   */
   public interface Scope extends AutoCloseable {
     @Override
     void close();
   }
 
-  /** The values of all keys on one thread at one moment. Immutable and thread-safe. */
+  /**
+   * The values of all keys on one thread at one moment. Immutable and thread-safe.
+   *
+   * @since 0.1
+   */
   public static final class Snapshot {
     private final Map<ContextKey<?>, Object> values;
 

@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  * FromSync#waitForCallIn}.
  *
  * <p>Implementations must be safe to call from any thread.
+ *
+ * @since 0.1
  */
 public interface Portal {
 

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  *     ({@code WorkerThread-N}, {@code EventLoopThread-N})
  * @param daemon whether the portal's thread is a daemon thread
  * @param runOnce whether the portal takes a single call and shuts itself down after it
+ * @since 0.1
  */
 public record PortalOptions(@Nullable String name, boolean daemon, boolean runOnce) {
 
@@ -32,7 +33,11 @@ public record PortalOptions(@Nullable String name, boolean daemon, boolean runOn
     return new Builder();
   }
 
-  /** Builds {@link PortalOptions}; not thread-safe. */
+  /**
+   * Builds {@link PortalOptions}; not thread-safe.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private @Nullable String name;
     private boolean daemon;

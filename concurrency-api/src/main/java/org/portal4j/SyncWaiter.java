@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
  * until the call is done.
  *
  * @param <T> the waited call's result type
+ * @since 0.1
  */
 public interface SyncWaiter<T extends @Nullable Object> extends Waiter<T> {
 

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * to or running in its waiter, so waiting never outlasts the call.
  *
  * @param <T> the waited call's result type
+ * @since 0.1
  */
 public interface Waiter<T extends @Nullable Object> extends Portal {
 

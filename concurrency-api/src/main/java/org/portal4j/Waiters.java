@@ -5,7 +5,11 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.portal4j.internal.RuntimeBinding;
 
-/** Makes and finds {@link Waiter}s. */
+/**
+ * Makes and finds {@link Waiter}s.
+ *
+ * @since 0.1
+ */
 public final class Waiters {
 
   private Waiters() {}

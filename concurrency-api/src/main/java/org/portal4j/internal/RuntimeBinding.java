@@ -15,6 +15,8 @@ import org.portal4j.spi.ConcurrencyRuntime;
  * what went wrong as its cause.
  *
  * <p>Internal: not exported to users of the {@code org.portal4j} module.
+ *
+ * @since 0.1
  */
 public final class RuntimeBinding {
 

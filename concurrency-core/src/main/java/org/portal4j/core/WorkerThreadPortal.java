@@ -8,6 +8,8 @@ import org.portal4j.spi.support.AbstractWorkerPortal;
 /**
  * The platform backend's worker portal: one platform thread of its own, named after the portal,
  * running calls one at a time in submission order. The lifecycle is {@link AbstractWorkerPortal}'s.
+ *
+ * @since 0.1
  */
 public class WorkerThreadPortal extends AbstractWorkerPortal {
 

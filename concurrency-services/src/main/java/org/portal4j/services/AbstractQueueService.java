@@ -84,6 +84,8 @@ import org.slf4j.LoggerFactory;
  * Actions of a thread before it sends an item happen-before that item is handled. Handling an item
  * happens-before a {@link #waitUntilEmpty()} that waited for it returns, and everything the service
  * did happens-before a drain that waited for it returns.
+ *
+ * @since 0.1
  */
 public abstract sealed class AbstractQueueService permits QueueService, FutureQueueService {
 

@@ -29,6 +29,7 @@ import org.portal4j.internal.RuntimeBinding;
  * is handled, the next one gathers in the queue.
  *
  * @param <T> the item type
+ * @since 0.1
  */
 public abstract class BatchedQueueService<T> extends QueueService<T> {
 

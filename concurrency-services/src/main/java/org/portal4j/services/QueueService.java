@@ -28,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * bound, draining and the threads everything runs on.
  *
  * @param <T> the item type
+ * @since 0.1
  */
 public abstract non-sealed class QueueService<T> extends AbstractQueueService {
 

@@ -78,6 +78,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The lock is never held while code the portal does not own runs: calls, hooks, the thread
  * factory, the executor.
+ *
+ * @since 0.1
  */
 public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundPortal {
 
