@@ -699,6 +699,9 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       // sees the other.
       if (tasks.isEmpty() && state != State.TERMINATED) {
         LockSupport.park(this);
+        // An interrupt that reached the idle thread belongs to no call: it was a wake-up. Left
+        // set, it would make every park return at once and the idle thread spin.
+        Thread.interrupted();
       }
       idle = false;
     }
