@@ -198,7 +198,7 @@ final class BlockingWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
   private List<Call<?>> startedSnapshot() {
     lock.lock();
     try {
-      return new ArrayList<>(started);
+      return started.isEmpty() ? List.of() : new ArrayList<>(started);
     } finally {
       lock.unlock();
     }

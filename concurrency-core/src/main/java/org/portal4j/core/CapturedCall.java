@@ -191,10 +191,22 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
     return Optional.ofNullable(CURRENT.get());
   }
 
+  /**
+   * Whether a function class is anonymous, asked once per class: {@link Class#isAnonymousClass()}
+   * is a native lookup, too slow to ask per call.
+   */
+  private static final ClassValue<Boolean> ANONYMOUS =
+      new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+          return type.isAnonymousClass();
+        }
+      };
+
   /** The function's class, named on demand; an anonymous class gets its numbered name now. */
   private static Object labelOf(Callable<?> fn) {
     Class<?> type = fn.getClass();
-    return type.isAnonymousClass() ? "call-" + UNNAMED.incrementAndGet() : type;
+    return ANONYMOUS.get(type) ? "call-" + UNNAMED.incrementAndGet() : type;
   }
 
   private static String nameOf(Class<?> type) {
@@ -254,6 +266,11 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
     return Optional.ofNullable(runner);
   }
 
+  /** The portal it was submitted to, or null: {@link #runner()} without the Optional. */
+  @Nullable Portal runnerOrNull() {
+    return runner;
+  }
+
   // ---------------------------------------------------------------- running
 
   @Override
@@ -274,11 +291,11 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
         context = null; // the body never runs, so nothing else drops it
         return DONE_STAGE;
       }
-      timer = TimeoutScheduler.schedule(this::timeOut, limit);
-      // A cancel between our state change and the line above found no timer to stop: stop it
-      // here, or it would keep the cancelled call alive until its deadline.
-      if (state != RUNNING) {
-        stopTimer();
+      long nanos = Deadline.nanosOf(limit);
+      if (nanos >= FarDeadlines.FAR_NANOS) {
+        FarDeadlines.watch(this, System.nanoTime() + nanos); // most calls end long before
+      } else {
+        armTimeout(nanos);
       }
     }
     runBody(
@@ -563,8 +580,9 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
   }
 
   private CallTimeoutException timeoutException() {
+    Duration limit = timeout; // null only when expired without one (the model tests do)
     return new CallTimeoutException(
-        name() + " timed out after " + readable(Objects.requireNonNull(timeout, "timeout")));
+        limit == null ? name() + " timed out" : name() + " timed out after " + readable(limit));
   }
 
   /**
@@ -614,6 +632,16 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
       log.debug("Stage {} cannot be cancelled; its outcome will be ignored", stage);
     } catch (Throwable t) { // the stage's class is the user's
       log.warn("Cancelling stage {} threw; its outcome will be ignored", stage, t);
+    }
+  }
+
+  /** Times the call out in {@code nanos} unless it is done by then. */
+  void armTimeout(long nanos) {
+    timer = TimeoutScheduler.schedule(this::timeOut, nanos);
+    // A cancel or an ending before the line above found no timer to stop: stop it here, or it
+    // would keep the call alive until its deadline.
+    if (state != RUNNING) {
+      stopTimer();
     }
   }
 
