@@ -298,14 +298,12 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
         armTimeout(nanos);
       }
     }
-    runBody(
-        Objects.requireNonNull(
-            function, "fn")); // dropped only by a start or a cancel, and we started
+    runBody(function); // null if a cancel came after our start: then the body skips it
     // A sync call is done here: its body ended it, or lost to an ending that it waited for.
     return isDone() ? DONE_STAGE : toCompletableFuture().handle((value, error) -> null);
   }
 
-  private void runBody(Callable<?> function) {
+  private void runBody(@Nullable Callable<?> function) {
     Thread thread = Thread.currentThread();
     bodyThread = thread;
     CapturedCall<?> outer = CURRENT.get();
@@ -318,7 +316,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
       // Publish IN_BODY before reading state: a canceller writes state before reading body,
       // so either it sees IN_BODY and interrupts, or we see its cancel and skip the function.
       BODY.setVolatile(this, IN_BODY);
-      if (state == RUNNING) {
+      if (state == RUNNING && function != null) { // null only once cancelled: never RUNNING
         value = function.call();
       }
     } catch (Throwable t) {
@@ -654,7 +652,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
   }
 
   private void scheduleOverrunWarning() {
-    Duration limit = Objects.requireNonNull(timeout, "timeout"); // only a call with one times out
+    Duration limit = timeout; // null only when expired without one (the model tests do)
     long deadline = System.nanoTime();
     TimeoutScheduler.schedule(
         () -> {
@@ -668,7 +666,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
                 "Call {} timed out after {}, but its body ignored the interrupt: it is still running"
                     + " on {}, {} ms past the deadline",
                 name(),
-                readable(limit),
+                limit == null ? "its deadline" : readable(limit),
                 thread.getName(),
                 overrunMillis,
                 where);
