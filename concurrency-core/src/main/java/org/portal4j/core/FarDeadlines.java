@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.portal4j.Call;
 
 /**
  * The deadlines of calls that will most likely end long before them: a timeout of {@link
@@ -42,43 +44,56 @@ final class FarDeadlines {
     }
   }
 
-  private static final AtomicReference<@Nullable Node> PUSHED = new AtomicReference<>();
+  /** The one the runtime uses: its sweeps run on the runtime's timer thread. */
+  private static final FarDeadlines TIMER_THREAD =
+      new FarDeadlines(sweep -> TimeoutScheduler.schedule(sweep, TICK));
+
+  private final Consumer<Runnable> scheduler;
+  private final Runnable sweep = this::sweep;
+  private final AtomicReference<@Nullable Node> pushed = new AtomicReference<>();
 
   /** A sweep is scheduled or running; only then are {@link #waiting} and nodes read. */
-  private static final AtomicBoolean SWEEPING = new AtomicBoolean();
+  private final AtomicBoolean sweeping = new AtomicBoolean();
 
-  /** The calls taken off the stack whose deadline is still far; the sweep's own. */
-  private static final List<Node> waiting = new ArrayList<>();
+  /** The calls taken off the stack whose deadline is still far; the sweeps' own. */
+  private final List<Node> waiting = new ArrayList<>();
 
-  private FarDeadlines() {}
+  /**
+   * Deadlines swept by whatever {@code scheduler} runs: it must run each sweep handed to it once, a
+   * tick later, one at a time.
+   */
+  FarDeadlines(Consumer<Runnable> scheduler) {
+    this.scheduler = scheduler;
+  }
 
   /**
    * Watches {@code call}'s deadline: at it, unless the call is done by then, {@code call.timeOut()}
-   * runs on the timer thread.
+   * runs on the runtime's timer thread.
    *
    * @param call a running call
    * @param deadline its deadline, at least {@link #FAR_NANOS} from now
    */
   static void watch(CapturedCall<?> call, long deadline) {
+    TIMER_THREAD.add(call, deadline);
+  }
+
+  /** Watches {@code call}'s deadline with this instance's sweeps. */
+  void add(CapturedCall<?> call, long deadline) {
     Node node = new Node(call, deadline);
     Node head;
     do {
-      head = PUSHED.get();
+      head = pushed.get();
       node.next = head;
-    } while (!PUSHED.compareAndSet(head, node));
-    if (!SWEEPING.get() && SWEEPING.compareAndSet(false, true)) {
-      scheduleSweep();
+    } while (!pushed.compareAndSet(head, node));
+    if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
+      scheduler.accept(sweep);
     }
   }
 
-  private static void scheduleSweep() {
-    TimeoutScheduler.schedule(FarDeadlines::sweep, TICK);
-  }
-
-  /** On the timer thread: take the pushed calls, forget the done ones, time the ones due soon. */
-  private static void sweep() {
+  /** A sweep: take the pushed calls, forget the done ones, time the ones due soon. */
+  void sweep() {
     try {
-      for (Node n = PUSHED.getAndSet(null); n != null; n = n.next) {
+      for (Node n = pushed.getAndSet(null); n != null; n = n.next) {
         waiting.add(n);
       }
       long now = System.nanoTime();
@@ -96,27 +111,39 @@ final class FarDeadlines {
       }
       waiting.subList(kept, waiting.size()).clear();
     } finally { // whatever happened, the deadlines still waiting get another sweep
-      if (!waiting.isEmpty() || PUSHED.get() != null) {
-        scheduleSweep();
+      if (!waiting.isEmpty() || pushed.get() != null) {
+        scheduler.accept(sweep);
       } else {
         // Idle: a push after this line schedules the next sweep; one before it is seen here.
-        SWEEPING.set(false);
-        if (PUSHED.get() != null && SWEEPING.compareAndSet(false, true)) {
-          scheduleSweep();
+        sweeping.set(false);
+        if (pushed.get() != null && sweeping.compareAndSet(false, true)) {
+          scheduler.accept(sweep);
         }
       }
     }
   }
 
-  /** How many calls are watched right now (pushed or waiting); for tests. */
+  /** How many calls are watched (pushed or waiting); call it where the sweeps run. */
+  int watched() {
+    int count = waiting.size();
+    for (Node n = pushed.get(); n != null; n = n.next) {
+      count++;
+    }
+    return count;
+  }
+
+  /** Whether {@code call} is watched; call it where the sweeps run. */
+  boolean watches(Call<?> call) {
+    for (Node n = pushed.get(); n != null; n = n.next) {
+      if (n.call == call) {
+        return true;
+      }
+    }
+    return waiting.stream().anyMatch(n -> n.call == call);
+  }
+
+  /** How many calls the runtime's sweeps watch right now; for tests. */
   static int watchedForTest() throws Exception {
-    return TimeoutScheduler.callOnTimerThread(
-        () -> {
-          int pushed = 0;
-          for (Node n = PUSHED.get(); n != null; n = n.next) {
-            pushed++;
-          }
-          return pushed + waiting.size();
-        });
+    return TimeoutScheduler.callOnTimerThread(TIMER_THREAD::watched);
   }
 }
