@@ -10,6 +10,7 @@
  * @uses org.portal4j.spi.ConcurrencyRuntime
  */
 module org.portal4j {
+  requires static org.jspecify;
   requires org.slf4j;
 
   exports org.portal4j;

@@ -1,6 +1,7 @@
 package org.portal4j.core;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.ContextKey;
 import org.slf4j.MDC;
 
@@ -14,12 +15,12 @@ final class CallContext {
    * Nothing to carry: shared by every call made where no key and no MDC entry is set. Made from the
    * first empty snapshot (a benign race: every empty context is alike).
    */
-  private static CallContext empty;
+  private static @Nullable CallContext empty;
 
   private final ContextKey.Snapshot keys;
-  private final Map<String, String> mdc;
+  private final @Nullable Map<String, String> mdc;
 
-  private CallContext(ContextKey.Snapshot keys, Map<String, String> mdc) {
+  private CallContext(ContextKey.Snapshot keys, @Nullable Map<String, String> mdc) {
     this.keys = keys;
     this.mdc = mdc;
   }
@@ -60,7 +61,7 @@ final class CallContext {
     };
   }
 
-  private static void setMdc(Map<String, String> values) {
+  private static void setMdc(@Nullable Map<String, String> values) {
     if (values == null || values.isEmpty()) {
       MDC.clear();
     } else {
