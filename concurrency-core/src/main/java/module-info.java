@@ -10,6 +10,7 @@
 module org.portal4j.core {
   requires org.portal4j;
   requires org.slf4j;
+  requires jdk.jfr;
   requires static com.google.auto.service;
 
   uses org.portal4j.spi.PortalProvider;

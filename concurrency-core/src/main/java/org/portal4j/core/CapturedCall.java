@@ -21,6 +21,8 @@ import org.portal4j.CallCancelledException;
 import org.portal4j.CallTimeoutException;
 import org.portal4j.ContextKey;
 import org.portal4j.Portal;
+import org.portal4j.core.events.CallEvent;
+import org.portal4j.core.events.TimeoutEvent;
 import org.portal4j.spi.support.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +70,6 @@ import org.slf4j.LoggerFactory;
 final class CapturedCall<T> implements Call<T> {
 
   private static final Logger log = LoggerFactory.getLogger(CapturedCall.class);
-  private static final ThreadLocal<CapturedCall<?>> CURRENT = new ThreadLocal<>();
   private static final AtomicInteger UNNAMED = new AtomicInteger();
 
   /** How long past its deadline a sync body may ignore its interrupt before we warn. */
@@ -164,6 +165,21 @@ final class CapturedCall<T> implements Call<T> {
   /** Touched only by the thread running the body. */
   private int shieldDepth;
 
+  // For diagnostics: plain fields, published by the writes that follow them (the queue a portal
+  // offers the call to, the state change, the running thread's slot).
+
+  /** {@link System#nanoTime()} when a portal took the call; 0 if none did. */
+  private long submittedAt;
+
+  /** {@link System#nanoTime()} when the call started. */
+  private long startedAt;
+
+  /** The call this one runs inside on the same thread, while its body runs; else null. */
+  private CapturedCall<?> outerOnThread;
+
+  /** The JFR event of this call, begun as it started, when a recording wants it. */
+  private volatile CallEvent flight;
+
   private CapturedCall(String name, boolean async, Callable<?> fn) {
     if (fn == null) {
       throw new NullPointerException("fn");
@@ -184,7 +200,7 @@ final class CapturedCall<T> implements Call<T> {
   }
 
   static Optional<Call<?>> current() {
-    return Optional.ofNullable(CURRENT.get());
+    return Optional.ofNullable(RunningCalls.current());
   }
 
   /** The function's class, named on demand; an anonymous class gets its numbered name now. */
@@ -234,6 +250,7 @@ final class CapturedCall<T> implements Call<T> {
     if (portal == null) {
       throw new NullPointerException("portal");
     }
+    long now = System.nanoTime();
     if (!RUNNER.compareAndSet(this, null, portal)) {
       throw new IllegalStateException(
           "Cannot submit "
@@ -243,6 +260,7 @@ final class CapturedCall<T> implements Call<T> {
               + ": it was already submitted to "
               + runner.name());
     }
+    submittedAt = now;
   }
 
   @Override
@@ -254,6 +272,13 @@ final class CapturedCall<T> implements Call<T> {
 
   @Override
   public CompletionStage<Void> run() {
+    if (state == PENDING) {
+      // Written before the state change publishes them; a cancel that wins ignores them.
+      startedAt = System.nanoTime();
+      if (CallEvent.enabled()) {
+        beginFlight();
+      }
+    }
     if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
       if (state >= COMPLETING) {
         awaitEnding(); // a cancel in progress: return, like it, once the call is done
@@ -285,8 +310,10 @@ final class CapturedCall<T> implements Call<T> {
   private void runBody(Callable<?> function) {
     Thread thread = Thread.currentThread();
     bodyThread = thread;
-    CapturedCall<?> outer = CURRENT.get();
-    CURRENT.set(this);
+    RunningCalls.Slot slot = RunningCalls.slot();
+    CapturedCall<?> outer = slot.call();
+    outerOnThread = outer;
+    slot.set(this);
     ContextKey.Scope scope = context.attach();
     Object value = null;
     Throwable error = null;
@@ -302,7 +329,8 @@ final class CapturedCall<T> implements Call<T> {
     } finally {
       leaveBody();
       scope.close();
-      CURRENT.set(outer);
+      slot.set(outer);
+      outerOnThread = null;
       bodyThread = null;
       context = null;
     }
@@ -395,6 +423,11 @@ final class CapturedCall<T> implements Call<T> {
    * runs the done callbacks. Whoever any of them releases finds isDone() and the outcome set.
    */
   private void finish() {
+    CallEvent event = flight;
+    if (event != null) {
+      flight = null;
+      commitFlight(event);
+    }
     Node taken = (Node) DONE.getAndSet(this, CLOSED);
     Node callbacks = null; // reversed: in the order they were added
     for (Node n = taken; n != null; n = n.next) {
@@ -435,7 +468,19 @@ final class CapturedCall<T> implements Call<T> {
 
   /** Called by the timeout scheduler at the deadline. */
   private void timeOut() {
-    if (expire() && body != NOT_IN_BODY && body != BODY_DONE) {
+    Thread running = bodyThread;
+    if (!expire()) {
+      return;
+    }
+    if (TimeoutEvent.enabled()) {
+      TimeoutEvent event = new TimeoutEvent();
+      event.call = name();
+      event.portal = portalName();
+      event.timeout = Deadline.nanosOf(timeout);
+      event.runningOn = running;
+      event.commit();
+    }
+    if (body != NOT_IN_BODY && body != BODY_DONE) {
       scheduleOverrunWarning();
     }
   }
@@ -477,6 +522,9 @@ final class CapturedCall<T> implements Call<T> {
     outcome = byTimeout ? timeoutException() : cancelledException(cause);
     state = CANCELLED;
     canceller = null;
+    if (s == PENDING) {
+      flight = null; // begun by a run() that lost to this cancel: the call never started
+    }
     finish();
     return true;
   }
@@ -801,6 +849,48 @@ final class CapturedCall<T> implements Call<T> {
 
   boolean isPending() {
     return state == PENDING;
+  }
+
+  // ---------------------------------------------------------------- for diagnostics
+
+  /** {@link System#nanoTime()} when a portal took the call, or 0. */
+  long submittedAt() {
+    return submittedAt;
+  }
+
+  /** {@link System#nanoTime()} when the call started; meaningful once it is not pending. */
+  long startedAt() {
+    return startedAt;
+  }
+
+  /** The call this one runs inside on its body thread, or null. */
+  CapturedCall<?> outerOnThread() {
+    return outerOnThread;
+  }
+
+  /** The name of the portal the call was submitted to, or null. */
+  String portalName() {
+    Portal p = runner;
+    return p == null ? null : p.name();
+  }
+
+  private void beginFlight() {
+    CallEvent event = new CallEvent();
+    event.ranOn = Thread.currentThread();
+    event.begin();
+    flight = event;
+  }
+
+  private void commitFlight(CallEvent event) {
+    event.end();
+    if (event.shouldCommit()) {
+      long submitted = submittedAt;
+      event.call = name();
+      event.portal = portalName();
+      event.queueDelay = submitted == 0 ? 0 : Math.max(0, startedAt - submitted);
+      event.outcome = stateName();
+      event.commit();
+    }
   }
 
   /** Whether the async part is in flight: the function returned, its stage is pending. */

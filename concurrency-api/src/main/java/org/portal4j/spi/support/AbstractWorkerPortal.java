@@ -879,6 +879,22 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     }
 
     @Override
+    public List<Call<?>> calls() {
+      List<Call<?>> calls = new ArrayList<>();
+      Call<?> current = running;
+      if (current != null) {
+        calls.add(current);
+      }
+      for (Runnable task : tasks) { // weakly consistent: never blocks the portal
+        if (task instanceof CallTask) {
+          calls.add(((CallTask) task).call);
+        }
+      }
+      calls.addAll(inFlight());
+      return calls;
+    }
+
+    @Override
     public int abandon(Throwable cause) {
       List<Call<?>> shutdownCalls = terminateAbruptly();
       int cancelled = cancelQueued(cause);

@@ -1,0 +1,156 @@
+package org.portal4j.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Which call each thread is running right now, readable from any thread: what {@link
+ * org.portal4j.Call#current()} answers, and what diagnostics list as running.
+ *
+ * <p>Built for a hot path that nobody watches: each thread that runs a call gets one {@link Slot},
+ * registered once in a shared queue; after that, starting and ending a call writes the thread's own
+ * slot (a release store) and touches nothing shared. Readers walk the slots. A slot holds its
+ * thread weakly and slots of threads that ended are swept out now and then, as registrations grow,
+ * so the registry never keeps a thread alive and stays about as large as the number of threads that
+ * run calls.
+ */
+final class RunningCalls {
+
+  private static final ThreadLocal<Slot> SLOT = new ThreadLocal<>();
+  private static final ConcurrentLinkedQueue<Slot> SLOTS = new ConcurrentLinkedQueue<>();
+  private static final AtomicInteger REGISTERED = new AtomicInteger();
+  private static final AtomicBoolean SWEEPING = new AtomicBoolean();
+  private static final int MIN_SWEEP_AT = 256;
+  private static volatile int sweepAt = MIN_SWEEP_AT;
+
+  private static final VarHandle CALL;
+
+  static {
+    try {
+      CALL = MethodHandles.lookup().findVarHandle(Slot.class, "call", CapturedCall.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private RunningCalls() {}
+
+  /** One thread's innermost running call; the calls it runs within are linked from it. */
+  static final class Slot {
+    final WeakReference<Thread> thread;
+
+    /** Written by the owner thread only, with release; read by others with acquire. */
+    @SuppressWarnings("unused") // through CALL
+    private CapturedCall<?> call;
+
+    private Slot(Thread thread) {
+      this.thread = new WeakReference<>(thread);
+    }
+
+    /** The innermost call, for the owner thread. */
+    CapturedCall<?> call() {
+      return call;
+    }
+
+    /** The owner thread starts running {@code c} (inside whatever it ran before). */
+    void set(CapturedCall<?> c) {
+      CALL.setRelease(this, c);
+    }
+
+    /** The innermost call, for any thread. */
+    CapturedCall<?> read() {
+      return (CapturedCall<?>) CALL.getAcquire(this);
+    }
+  }
+
+  /** The current thread's slot, registered on first use. */
+  static Slot slot() {
+    Slot s = SLOT.get();
+    return s != null ? s : register();
+  }
+
+  /** The call the current thread runs, or null; registers nothing. */
+  static CapturedCall<?> current() {
+    Slot s = SLOT.get();
+    return s == null ? null : s.call();
+  }
+
+  private static Slot register() {
+    Slot s = new Slot(Thread.currentThread());
+    SLOT.set(s);
+    SLOTS.add(s);
+    if (REGISTERED.incrementAndGet() >= sweepAt) {
+      sweep();
+    }
+    return s;
+  }
+
+  /** Drops the slots of threads that ended; one sweeper at a time, the others carry on. */
+  private static void sweep() {
+    if (!SWEEPING.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      int live = 0;
+      for (Iterator<Slot> it = SLOTS.iterator(); it.hasNext(); ) {
+        Thread t = it.next().thread.get();
+        if (t == null || !t.isAlive()) {
+          it.remove();
+        } else {
+          live++;
+        }
+      }
+      REGISTERED.set(live);
+      sweepAt = Math.max(MIN_SWEEP_AT, 2 * live);
+    } finally {
+      SWEEPING.set(false);
+    }
+  }
+
+  /** A thread and its innermost running call, as read now. */
+  static final class Running {
+    final Thread thread;
+    final CapturedCall<?> call;
+
+    Running(Thread thread, CapturedCall<?> call) {
+      this.thread = thread;
+      this.call = call;
+    }
+  }
+
+  /** The threads running a call now, each with its innermost call. */
+  static List<Running> snapshot() {
+    sweep();
+    List<Running> running = new ArrayList<>();
+    for (Slot s : SLOTS) {
+      CapturedCall<?> c = s.read();
+      Thread t = s.thread.get();
+      if (c != null && t != null) {
+        running.add(new Running(t, c));
+      }
+    }
+    return running;
+  }
+
+  /** The innermost call {@code thread} runs now, or null. */
+  static CapturedCall<?> currentOf(Thread thread) {
+    for (Slot s : SLOTS) {
+      if (s.thread.get() == thread) {
+        return s.read();
+      }
+    }
+    return null;
+  }
+
+  /** For tests: how many slots are registered. */
+  static int registered() {
+    return SLOTS.size();
+  }
+}
