@@ -42,9 +42,10 @@ public final class Diagnostics {
   /**
    * The calls that portals hold right now, queued or running, and those running directly ({@link
    * Call#run()}) on any thread, with the stack of each thread running one, virtual threads
-   * included. Grouped by portal; within a portal, running calls come before queued ones, and queued
-   * ones in their order. A snapshot: calls go on and end while it is made, so it is consistent per
-   * call, not across calls.
+   * included. Grouped by portal, in the order of their names, calls run directly last; within a
+   * portal, running calls come first, then async calls awaiting their stage, then the queue in its
+   * order. A snapshot: calls go on and end while it is made, so it is consistent per call, not
+   * across calls.
    *
    * <p>Calls queued on a portal that is not built on {@link org.portal4j.spi.support} (a custom
    * portal implementing {@link Portal} directly) are not seen until they run.
@@ -114,19 +115,26 @@ public final class Diagnostics {
               : ", deadline in " + readable(call.remaining()));
     }
     out.append('\n');
-    if (call.waiter() != null) {
-      out.append("      waiter: ")
-          .append(call.waiter().getClass().getSimpleName())
-          .append(" owned by \"")
-          .append(call.waiter().owner().getName())
-          .append("\"\n");
-    }
+    Waiter<?> waiter = call.waiter();
+    Thread owner = waiter == null ? null : waiter.owner();
     if (!call.waitingThreads().isEmpty()) {
       out.append("      waited for by:");
+      String separator = " ";
       for (Thread waiting : call.waitingThreads()) {
-        out.append(" \"").append(waiting.getName()).append('"');
+        out.append(separator).append('"').append(waiting.getName()).append('"');
+        if (waiting == owner) {
+          out.append(" (in its ").append(kindOf(waiter)).append(')');
+        }
+        separator = ", ";
       }
       out.append('\n');
+    }
+    if (waiter != null && !call.waitingThreads().contains(owner)) {
+      out.append("      waiter: ")
+          .append(kindOf(waiter))
+          .append(" of \"")
+          .append(owner.getName())
+          .append("\"\n");
     }
     Thread thread = call.thread();
     if (thread != null) {
@@ -148,6 +156,14 @@ public final class Diagnostics {
         out.append("        ... ").append(stack.size() - shown).append(" more\n");
       }
     }
+  }
+
+  /** What kind of waiter, by its public interface. */
+  static String kindOf(Waiter<?> waiter) {
+    if (waiter instanceof SyncWaiter) {
+      return "SyncWaiter";
+    }
+    return waiter instanceof AsyncWaiter ? "AsyncWaiter" : "Waiter";
   }
 
   /** {@code Thread.isVirtual()} is Java 21; this module is compiled for 17. */

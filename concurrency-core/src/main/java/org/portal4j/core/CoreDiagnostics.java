@@ -3,13 +3,14 @@ package org.portal4j.core;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.portal4j.Call;
 import org.portal4j.InFlightCall;
 import org.portal4j.spi.PortalHandle;
@@ -42,13 +43,13 @@ final class CoreDiagnostics implements RuntimeDiagnostics {
   public List<InFlightCall> inFlight() {
     long now = System.nanoTime();
     Map<Thread, List<StackTraceElement>> stacks = new HashMap<>();
-    Map<String, List<InFlightCall>> byPortal = new LinkedHashMap<>();
+    // By portal name, calls run directly last: the same order from one dump to the next.
+    Map<String, List<InFlightCall>> byPortal =
+        new TreeMap<>(Comparator.nullsLast(Comparator.<String>naturalOrder()));
     for (CapturedCall<?> call : calls()) {
       InFlightCall described = describe(call, now, stacks);
       if (described != null) {
-        byPortal
-            .computeIfAbsent(String.valueOf(described.portal()), p -> new ArrayList<>())
-            .add(described);
+        byPortal.computeIfAbsent(described.portal(), p -> new ArrayList<>()).add(described);
       }
     }
     List<InFlightCall> snapshot = new ArrayList<>();

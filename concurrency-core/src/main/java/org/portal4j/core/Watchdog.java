@@ -13,7 +13,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.portal4j.AsyncWaiter;
 import org.portal4j.Diagnostics;
+import org.portal4j.SyncWaiter;
 import org.portal4j.Waiter;
 import org.portal4j.core.events.StuckCallEvent;
 import org.portal4j.spi.support.Deadline;
@@ -164,19 +166,23 @@ final class Watchdog {
     String where =
         thread == null ? "awaiting the stage of its async function" : "on " + thread.getName();
     String portal = call.portalName();
-    Throwable trace =
-        new Throwable("stack of " + (thread == null ? "no thread" : thread.getName()));
-    trace.setStackTrace(stack.toArray(new StackTraceElement[0]));
-    log.warn(
-        "Call {} has been running for {} {}{}, {} the watchdog threshold of {}{}",
-        call.name(),
-        CapturedCall.readable(Duration.ofMillis(ageNanos / 1_000_000)),
-        where,
-        portal == null ? "" : " (portal " + portal + ")",
-        times == 1 ? "past" : times + " times",
-        CapturedCall.readable(threshold),
-        waiting.isEmpty() ? "; nobody waits for it" : "; waiting for it:\n" + waiting,
-        trace);
+    String message = "Call {} has been running for {} {}{}, {} the watchdog threshold of {}{}";
+    List<Object> values =
+        new ArrayList<>(
+            List.of(
+                call.name(),
+                CapturedCall.readable(Duration.ofMillis(ageNanos / 1_000_000)),
+                where,
+                portal == null ? "" : " (portal " + portal + ")",
+                times == 1 ? "past" : times + " times",
+                CapturedCall.readable(threshold),
+                waiting.isEmpty() ? "; nobody waits for it" : "; waiting for it:\n" + waiting));
+    if (thread != null) { // the stack, as the event's throwable
+      Throwable trace = new Throwable("stack of " + thread.getName());
+      trace.setStackTrace(stack.toArray(new StackTraceElement[0]));
+      values.add(trace);
+    }
+    log.warn(message, values.toArray());
     if (StuckCallEvent.enabled()) {
       StuckCallEvent event = new StuckCallEvent();
       event.call = call.name();
@@ -228,7 +234,7 @@ final class Watchdog {
       CapturedCall<?> running = RunningCalls.currentOf(t);
       String how =
           waiter.isPresent() && waiter.get().owner() == t
-              ? " (its " + waiter.get().getClass().getSimpleName() + ")"
+              ? " (in its " + waiterKind(waiter.get()) + ")"
               : "";
       if (running == null || !seen.add(running)) {
         lines.add(indent + t.getName() + how);
@@ -241,6 +247,13 @@ final class Watchdog {
         }
       }
     }
+  }
+
+  private static String waiterKind(Waiter<?> waiter) {
+    if (waiter instanceof SyncWaiter) {
+      return "SyncWaiter";
+    }
+    return waiter instanceof AsyncWaiter ? "AsyncWaiter" : "Waiter";
   }
 
   /**
