@@ -187,11 +187,12 @@ public final class Diagnostics {
   /**
    * Turns the stuck-call watchdog on with {@code threshold}, or off. While on, one daemon thread
    * ({@code portal4j-watchdog}) looks at the running calls a few times per threshold and logs one
-   * WARN (logger {@code org.portal4j.watchdog}) for each call that has been running longer than
-   * {@code threshold}: its name, portal and thread, that thread's stack, and the threads waiting
-   * for it, each with the call it runs and who waits for that in turn. A call still running at 10
-   * times and at 100 times the threshold is reported once more at each; never more often. It also
-   * emits the JFR event {@code org.portal4j.StuckCall}.
+   * WARN (logger {@code org.portal4j.watchdog}) for each call whose function has been running on a
+   * thread for longer than {@code threshold} (an async call waiting for its stage is not running on
+   * a thread, and is not reported): its name, portal and thread, that thread's stack, and the
+   * threads waiting for it, each with the call it runs and who waits for that in turn. A call still
+   * running at 10 times and at 100 times the threshold is reported once more at each; never more
+   * often. It also emits the JFR event {@code org.portal4j.StuckCall}.
    *
    * <p>The watchdog only reads: it never interrupts or cancels a call, never holds a lock while it
    * logs, and its thread does not keep the JVM alive.

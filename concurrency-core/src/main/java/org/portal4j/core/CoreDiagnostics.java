@@ -93,6 +93,21 @@ final class CoreDiagnostics implements RuntimeDiagnostics {
         }
       }
     }
+    addRunning(calls, seen);
+    return calls;
+  }
+
+  /**
+   * The calls whose function runs on a thread now: each thread's innermost call and those it runs
+   * within. Cheap: one read per thread that runs calls, no queue walked.
+   */
+  List<CapturedCall<?>> running() {
+    List<CapturedCall<?>> calls = new ArrayList<>();
+    addRunning(calls, Collections.newSetFromMap(new IdentityHashMap<>()));
+    return calls;
+  }
+
+  private static void addRunning(List<CapturedCall<?>> calls, Set<Call<?>> seen) {
     for (RunningCalls.Running running : RunningCalls.snapshot()) {
       for (CapturedCall<?> c = running.call; c != null && seen.add(c); c = c.outerOnThread()) {
         if (!c.isDone()) {
@@ -100,7 +115,6 @@ final class CoreDiagnostics implements RuntimeDiagnostics {
         }
       }
     }
-    return calls;
   }
 
   /** The call as it is now, or null if it ended meanwhile. */

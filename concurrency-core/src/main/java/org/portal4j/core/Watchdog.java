@@ -24,10 +24,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stuck-call watchdog: while on, one daemon thread, {@value #THREAD_NAME}, looks at the calls
- * in flight a few times per threshold and logs one WARN (logger {@value #LOGGER}) for each call
- * running longer than the threshold, with its thread's stack and who waits for it; again when it
- * reaches 10 and 100 times the threshold, never more. It also commits the JFR event {@code
- * org.portal4j.StuckCall}.
+ * running on threads a few times per threshold and logs one WARN (logger {@value #LOGGER}) for each
+ * call whose function has been running longer than the threshold, with its thread's stack and who
+ * waits for it; again when it reaches 10 and 100 times the threshold, never more. It also commits
+ * the JFR event {@code org.portal4j.StuckCall}.
+ *
+ * <p>An async call whose function has returned and whose stage is pending runs on no thread and is
+ * not reported: waiting for a reply is its job. A scan reads one slot per thread that runs calls
+ * and walks no queue, so it costs the same however many calls are queued.
  *
  * <p>The thread holds no lock while it scans or logs, survives anything a scan throws, and exits
  * when the watchdog is turned off. The lock only orders turning the watchdog on and off against the
@@ -137,7 +141,7 @@ final class Watchdog {
   void scan(long limit, Duration threshold, Map<CapturedCall<?>, Integer> reported) {
     long now = System.nanoTime();
     Set<CapturedCall<?>> running = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (CapturedCall<?> call : diagnostics.calls()) {
+    for (CapturedCall<?> call : diagnostics.running()) {
       if (call.isPending() || call.isDone()) {
         continue;
       }
