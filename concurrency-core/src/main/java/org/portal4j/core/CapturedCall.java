@@ -468,19 +468,7 @@ final class CapturedCall<T> implements Call<T> {
 
   /** Called by the timeout scheduler at the deadline. */
   private void timeOut() {
-    Thread running = bodyThread;
-    if (!expire()) {
-      return;
-    }
-    if (TimeoutEvent.enabled()) {
-      TimeoutEvent event = new TimeoutEvent();
-      event.call = name();
-      event.portal = portalName();
-      event.timeout = Deadline.nanosOf(timeout);
-      event.runningOn = running;
-      event.commit();
-    }
-    if (body != NOT_IN_BODY && body != BODY_DONE) {
+    if (expire() && body != NOT_IN_BODY && body != BODY_DONE) {
       scheduleOverrunWarning();
     }
   }
@@ -504,6 +492,7 @@ final class CapturedCall<T> implements Call<T> {
       }
     } while (!STATE.compareAndSet(this, s, COMPLETING));
     canceller = Thread.currentThread();
+    Thread runningOn = bodyThread;
     fn = null;
     if (s == PENDING) {
       context = null;
@@ -524,6 +513,9 @@ final class CapturedCall<T> implements Call<T> {
     canceller = null;
     if (s == PENDING) {
       flight = null; // begun by a run() that lost to this cancel: the call never started
+    }
+    if (byTimeout && TimeoutEvent.enabled()) {
+      commitTimeout(runningOn); // before finish(): whoever sees the call timed out sees the event
     }
     finish();
     return true;
@@ -879,6 +871,15 @@ final class CapturedCall<T> implements Call<T> {
     event.ranOn = Thread.currentThread();
     event.begin();
     flight = event;
+  }
+
+  private void commitTimeout(Thread running) {
+    TimeoutEvent event = new TimeoutEvent();
+    event.call = name();
+    event.portal = portalName();
+    event.timeout = Deadline.nanosOf(timeout);
+    event.runningOn = running;
+    event.commit();
   }
 
   private void commitFlight(CallEvent event) {

@@ -170,6 +170,17 @@ final class Watchdog {
     String where =
         thread == null ? "awaiting the stage of its async function" : "on " + thread.getName();
     String portal = call.portalName();
+    if (StuckCallEvent.enabled()) { // before the WARN: whoever reads the WARN finds the event
+      StuckCallEvent event = new StuckCallEvent();
+      event.call = call.name();
+      event.portal = portal;
+      event.runningFor = ageNanos;
+      event.threshold = Deadline.nanosOf(threshold);
+      event.runningOn = thread;
+      event.stack = render(stack);
+      event.waiting = waiting;
+      event.commit();
+    }
     String message = "Call {} has been running for {} {}{}, {} the watchdog threshold of {}{}";
     List<Object> values =
         new ArrayList<>(
@@ -187,17 +198,6 @@ final class Watchdog {
       values.add(trace);
     }
     log.warn(message, values.toArray());
-    if (StuckCallEvent.enabled()) {
-      StuckCallEvent event = new StuckCallEvent();
-      event.call = call.name();
-      event.portal = portal;
-      event.runningFor = ageNanos;
-      event.threshold = Deadline.nanosOf(threshold);
-      event.runningOn = thread;
-      event.stack = render(stack);
-      event.waiting = waiting;
-      event.commit();
-    }
   }
 
   private static String render(List<StackTraceElement> stack) {
