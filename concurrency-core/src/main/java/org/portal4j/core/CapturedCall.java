@@ -168,11 +168,11 @@ final class CapturedCall<T> implements Call<T> {
   // For diagnostics: plain fields, published by the writes that follow them (the queue a portal
   // offers the call to, the state change, the running thread's slot).
 
-  /** {@link System#nanoTime()} when a portal took the call; 0 if none did. */
-  private long submittedAt;
-
-  /** {@link System#nanoTime()} when the call started. */
-  private long startedAt;
+  /**
+   * {@link System#nanoTime()} when a portal took the call, while it is pending (0 if none did);
+   * when it started, once it has. One field for both keeps the call as small as it can be.
+   */
+  private long since;
 
   /** The call this one runs inside on the same thread, while its body runs; else null. */
   private CapturedCall<?> outerOnThread;
@@ -260,7 +260,7 @@ final class CapturedCall<T> implements Call<T> {
               + ": it was already submitted to "
               + runner.name());
     }
-    submittedAt = now;
+    since = now;
   }
 
   @Override
@@ -274,10 +274,11 @@ final class CapturedCall<T> implements Call<T> {
   public CompletionStage<Void> run() {
     if (state == PENDING) {
       // Written before the state change publishes them; a cancel that wins ignores them.
-      startedAt = System.nanoTime();
+      long now = System.nanoTime();
       if (CallEvent.enabled()) {
-        beginFlight();
+        beginFlight(since == 0 ? 0 : Math.max(0, now - since));
       }
+      since = now;
     }
     if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
       if (state >= COMPLETING) {
@@ -845,14 +846,12 @@ final class CapturedCall<T> implements Call<T> {
 
   // ---------------------------------------------------------------- for diagnostics
 
-  /** {@link System#nanoTime()} when a portal took the call, or 0. */
-  long submittedAt() {
-    return submittedAt;
-  }
-
-  /** {@link System#nanoTime()} when the call started; meaningful once it is not pending. */
-  long startedAt() {
-    return startedAt;
+  /**
+   * {@link System#nanoTime()} when a portal took the call while it is pending (0 if none did), when
+   * it started once it has.
+   */
+  long since() {
+    return since;
   }
 
   /** The call this one runs inside on its body thread, or null. */
@@ -866,8 +865,9 @@ final class CapturedCall<T> implements Call<T> {
     return p == null ? null : p.name();
   }
 
-  private void beginFlight() {
+  private void beginFlight(long queueDelay) {
     CallEvent event = new CallEvent();
+    event.queueDelay = queueDelay;
     event.ranOn = Thread.currentThread();
     event.begin();
     flight = event;
@@ -885,10 +885,8 @@ final class CapturedCall<T> implements Call<T> {
   private void commitFlight(CallEvent event) {
     event.end();
     if (event.shouldCommit()) {
-      long submitted = submittedAt;
       event.call = name();
       event.portal = portalName();
-      event.queueDelay = submitted == 0 ? 0 : Math.max(0, startedAt - submitted);
       event.outcome = stateName();
       event.commit();
     }

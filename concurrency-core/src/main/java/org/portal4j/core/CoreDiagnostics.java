@@ -130,15 +130,15 @@ final class CoreDiagnostics implements RuntimeDiagnostics {
     } else {
       state = thread != null ? InFlightCall.State.RUNNING : InFlightCall.State.AWAITING_STAGE;
     }
-    long since = state == InFlightCall.State.QUEUED ? call.submittedAt() : call.startedAt();
+    long since = call.since(); // submitted while queued, started once running
     Duration age = since == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, now - since));
     Duration remaining = null;
     Optional<Duration> timeout = call.timeout();
     if (state != InFlightCall.State.QUEUED
         && timeout.isPresent()
         && !Deadline.isForever(timeout.get())
-        && call.startedAt() != 0) {
-      remaining = Duration.ofNanos(Deadline.nanosOf(timeout.get()) - (now - call.startedAt()));
+        && since != 0) {
+      remaining = Duration.ofNanos(Deadline.nanosOf(timeout.get()) - (now - since));
     }
     List<StackTraceElement> stack =
         thread == null ? List.of() : stacks.computeIfAbsent(thread, CoreDiagnostics::stackOf);

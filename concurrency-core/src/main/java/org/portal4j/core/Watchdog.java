@@ -146,7 +146,7 @@ final class Watchdog {
         continue;
       }
       running.add(call);
-      long age = now - call.startedAt();
+      long age = now - call.since();
       int level = 0;
       while (level < LEVELS.length && age >= saturatedTimes(limit, LEVELS[level])) {
         level++;
