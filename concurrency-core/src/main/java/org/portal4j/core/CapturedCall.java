@@ -283,6 +283,7 @@ final class CapturedCall<T> implements Call<T> {
     if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
       if (state >= COMPLETING) {
         awaitEnding(); // a cancel in progress: return, like it, once the call is done
+        flight = null; // begun above for a call that never started; the ending is over
         return DONE_STAGE;
       }
       throw new IllegalStateException("Cannot run " + this + ": it is already running");

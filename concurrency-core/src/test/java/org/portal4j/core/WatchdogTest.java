@@ -136,6 +136,54 @@ class WatchdogTest {
   }
 
   @Test
+  void theReportFollowsTheChainOfWaitersThreadByThread() throws Exception {
+    WorkerPortal inner = worker("chain-inner");
+    WorkerPortal outer =
+        Portals.newWorkerThread(
+            PortalOptions.builder().name("chain-outer-" + System.nanoTime()).build());
+    Call<Object> stuckCall = Call.of("chain-stuck", this::stuck);
+    Call<Object> waitingCall =
+        Call.of("chain-waiting", () -> FromSync.callIn(inner, stuckCall, null));
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                outcome.complete(FromSync.callIn(outer, waitingCall, null));
+              } catch (Throwable t) {
+                outcome.completeExceptionally(t);
+              }
+            },
+            "chain-caller-" + System.nanoTime());
+    try (LogCapture logs = LogCapture.start()) {
+      caller.start();
+      InFlightDumpTest.awaitInFlight(
+          InFlightDumpTest.blockedIn(stuckCall, "stuck").and(c -> !c.waitingThreads().isEmpty()));
+      InFlightDumpTest.awaitInFlight(
+          c -> c.call() == waitingCall && c.waitingThreads().contains(caller));
+      Diagnostics.watchdog(THRESHOLD);
+
+      logs.await(e -> !warningsAbout(logs, "chain-stuck").isEmpty(), WAIT);
+      String message = warningsAbout(logs, "chain-stuck").get(0).getFormattedMessage();
+      assertTrue(
+          message.endsWith(
+              "; waiting for it:\n  "
+                  + outer.name()
+                  + " (in its SyncWaiter), running call chain-waiting, for which:\n    "
+                  + caller.getName()
+                  + " (in its SyncWaiter)"),
+          message);
+      release.countDown();
+      assertEquals("unstuck", outcome.get());
+    } finally {
+      release.countDown();
+      caller.join(WAIT.toMillis());
+      outer.shutdown();
+      assertTrue(outer.awaitTermination(WAIT));
+    }
+  }
+
+  @Test
   void fastCallsAreNeverReported() throws Exception {
     WorkerPortal w = worker("fast-worker");
     try (LogCapture logs = LogCapture.start()) {
