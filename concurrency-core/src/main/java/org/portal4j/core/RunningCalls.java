@@ -15,24 +15,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * org.portal4j.Call#current()} answers, and what diagnostics list as running.
  *
  * <p>Built for a hot path that nobody watches: each thread that runs a call gets one {@link Slot},
- * registered once in a shared queue; after that, starting and ending a call writes the thread's own
- * slot (a release store) and touches nothing shared. Readers walk the slots. A slot holds its
- * thread weakly and slots of threads that ended are swept out now and then, as registrations grow,
- * so the registry never keeps a thread alive and stays about as large as the number of threads that
- * run calls.
+ * registered once, in one of a few stripes picked by thread id (so that threads made per call, as
+ * virtual threads often are, do not all meet on one queue); after that, starting and ending a call
+ * writes the thread's own slot (a release store) and touches nothing shared. Readers walk the
+ * slots. A slot holds its thread weakly, and a stripe sweeps out the slots of threads that ended
+ * now and then, as its registrations grow, so the registry never keeps a thread alive and stays
+ * about as large as the number of threads that run calls.
  */
 final class RunningCalls {
 
   private static final ThreadLocal<Slot> SLOT = new ThreadLocal<>();
-  private static final ConcurrentLinkedQueue<Slot> SLOTS = new ConcurrentLinkedQueue<>();
-  private static final AtomicInteger REGISTERED = new AtomicInteger();
-  private static final AtomicBoolean SWEEPING = new AtomicBoolean();
-  private static final int MIN_SWEEP_AT = 256;
-  private static volatile int sweepAt = MIN_SWEEP_AT;
+  private static final int STRIPES = 16; // a power of two
+  private static final Stripe[] STRIPED = new Stripe[STRIPES];
+  private static final int MIN_SWEEP_AT = 32;
 
   private static final VarHandle CALL;
 
   static {
+    for (int i = 0; i < STRIPES; i++) {
+      STRIPED[i] = new Stripe();
+    }
     try {
       CALL = MethodHandles.lookup().findVarHandle(Slot.class, "call", CapturedCall.class);
     } catch (ReflectiveOperationException e) {
@@ -83,34 +85,52 @@ final class RunningCalls {
   }
 
   private static Slot register() {
-    Slot s = new Slot(Thread.currentThread());
+    Thread me = Thread.currentThread();
+    Slot s = new Slot(me);
     SLOT.set(s);
-    SLOTS.add(s);
-    if (REGISTERED.incrementAndGet() >= sweepAt) {
-      sweep();
-    }
+    stripeOf(me).add(s);
     return s;
   }
 
-  /** Drops the slots of threads that ended; one sweeper at a time, the others carry on. */
-  private static void sweep() {
-    if (!SWEEPING.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      int live = 0;
-      for (Iterator<Slot> it = SLOTS.iterator(); it.hasNext(); ) {
-        Thread t = it.next().thread.get();
-        if (t == null || !t.isAlive()) {
-          it.remove();
-        } else {
-          live++;
-        }
+  @SuppressWarnings("deprecation") // Thread.threadId() is Java 19; getId() is the same number
+  private static Stripe stripeOf(Thread thread) {
+    return STRIPED[(int) thread.getId() & (STRIPES - 1)];
+  }
+
+  /** Some of the slots, with their own count and sweep. */
+  private static final class Stripe {
+    final ConcurrentLinkedQueue<Slot> slots = new ConcurrentLinkedQueue<>();
+    final AtomicInteger registered = new AtomicInteger();
+    final AtomicBoolean sweeping = new AtomicBoolean();
+    volatile int sweepAt = MIN_SWEEP_AT;
+
+    void add(Slot s) {
+      slots.add(s);
+      if (registered.incrementAndGet() >= sweepAt) {
+        sweep();
       }
-      REGISTERED.set(live);
-      sweepAt = Math.max(MIN_SWEEP_AT, 2 * live);
-    } finally {
-      SWEEPING.set(false);
+    }
+
+    /** Drops the slots of threads that ended; one sweeper at a time, the others carry on. */
+    void sweep() {
+      if (!sweeping.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        int live = 0;
+        for (Iterator<Slot> it = slots.iterator(); it.hasNext(); ) {
+          Thread t = it.next().thread.get();
+          if (t == null || !t.isAlive()) {
+            it.remove();
+          } else {
+            live++;
+          }
+        }
+        registered.set(live);
+        sweepAt = Math.max(MIN_SWEEP_AT, 2 * live);
+      } finally {
+        sweeping.set(false);
+      }
     }
   }
 
@@ -125,15 +145,17 @@ final class RunningCalls {
     }
   }
 
-  /** The threads running a call now, each with its innermost call. */
+  /** The threads running a call now, each with its innermost call; sweeps on the way. */
   static List<Running> snapshot() {
-    sweep();
     List<Running> running = new ArrayList<>();
-    for (Slot s : SLOTS) {
-      CapturedCall<?> c = s.read();
-      Thread t = s.thread.get();
-      if (c != null && t != null) {
-        running.add(new Running(t, c));
+    for (Stripe stripe : STRIPED) {
+      stripe.sweep();
+      for (Slot s : stripe.slots) {
+        CapturedCall<?> c = s.read();
+        Thread t = s.thread.get();
+        if (c != null && t != null) {
+          running.add(new Running(t, c));
+        }
       }
     }
     return running;
@@ -141,7 +163,7 @@ final class RunningCalls {
 
   /** The innermost call {@code thread} runs now, or null. */
   static CapturedCall<?> currentOf(Thread thread) {
-    for (Slot s : SLOTS) {
+    for (Slot s : stripeOf(thread).slots) {
       if (s.thread.get() == thread) {
         return s.read();
       }
@@ -149,8 +171,12 @@ final class RunningCalls {
     return null;
   }
 
-  /** For tests: how many slots are registered. */
+  /** How many slots are registered, for tests. */
   static int registered() {
-    return SLOTS.size();
+    int n = 0;
+    for (Stripe stripe : STRIPED) {
+      n += stripe.slots.size();
+    }
+    return n;
   }
 }
