@@ -15,8 +15,9 @@ import org.portal4j.internal.RuntimeBinding;
  * calls that run too long ({@link #watchdog(Duration)}).
  *
  * <p>Asking costs what it shows (the stack of each thread running a call); not asking costs next to
- * nothing: calls record two timestamps and the thread running them, and nothing else happens on
- * their way. The watchdog is off unless turned on, here or with the system property {@value
+ * nothing: a call notes when it was submitted and when it started, and publishes itself in a slot
+ * of the thread running it, and nothing else happens on its way (docs/diagnostics.md has the
+ * measured cost). The watchdog is off unless turned on, here or with the system property {@value
  * #WATCHDOG_PROPERTY} (such as {@code -Dportal4j.watchdog=5s}).
  *
  * <p>All methods are thread-safe and may be called from any thread, a portal's own included.
