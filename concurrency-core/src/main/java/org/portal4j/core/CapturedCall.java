@@ -878,7 +878,8 @@ final class CapturedCall<T> implements Call<T> {
     TimeoutEvent event = new TimeoutEvent();
     event.call = name();
     event.portal = portalName();
-    event.timeout = Deadline.nanosOf(timeout);
+    Duration limit = timeout;
+    event.timeout = limit == null ? 0 : Deadline.nanosOf(limit); // expire() without a timeout
     event.runningOn = running;
     event.commit();
   }
