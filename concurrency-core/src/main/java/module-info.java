@@ -11,6 +11,7 @@ module org.portal4j.core {
   requires static org.jspecify;
   requires org.portal4j;
   requires org.slf4j;
+  requires jdk.jfr;
   requires static com.google.auto.service;
 
   uses org.portal4j.spi.PortalProvider;

@@ -64,4 +64,14 @@ public interface ConcurrencyRuntime {
    * @return the support
    */
   PortalSupport portalSupport();
+
+  /**
+   * What the runtime can tell about its calls in flight, and its stuck-call watchdog.
+   *
+   * @return the diagnostics; {@link RuntimeDiagnostics#NONE} by default
+   * @since 0.1
+   */
+  default RuntimeDiagnostics diagnostics() {
+    return RuntimeDiagnostics.NONE;
+  }
 }

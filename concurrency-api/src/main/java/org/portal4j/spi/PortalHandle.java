@@ -1,6 +1,8 @@
 package org.portal4j.spi;
 
+import java.util.List;
 import java.util.Optional;
+import org.portal4j.Call;
 import org.portal4j.Portal;
 
 /**
@@ -35,4 +37,16 @@ public interface PortalHandle {
    * @return how many calls it cancelled
    */
   int abandon(Throwable cause);
+
+  /**
+   * The calls the portal holds right now, for diagnostics: those queued, the one running and those
+   * in flight (async calls awaiting their stage). A weakly consistent view: a call may end or
+   * arrive while it is made. Never blocks and runs no code the portal does not own.
+   *
+   * @return the calls, in no particular order; empty by default
+   * @since 0.1
+   */
+  default List<Call<?>> calls() {
+    return List.of();
+  }
 }

@@ -23,6 +23,8 @@ import org.portal4j.CallCancelledException;
 import org.portal4j.CallTimeoutException;
 import org.portal4j.ContextKey;
 import org.portal4j.Portal;
+import org.portal4j.core.events.CallEvent;
+import org.portal4j.core.events.TimeoutEvent;
 import org.portal4j.spi.support.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +73,6 @@ import org.slf4j.LoggerFactory;
 final class CapturedCall<T extends @Nullable Object> implements Call<T> {
 
   private static final Logger log = LoggerFactory.getLogger(CapturedCall.class);
-  private static final ThreadLocal<CapturedCall<?>> CURRENT = new ThreadLocal<>();
   private static final AtomicInteger UNNAMED = new AtomicInteger();
 
   /** How long past its deadline a sync body may ignore its interrupt before we warn. */
@@ -167,6 +168,21 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
   /** Touched only by the thread running the body. */
   private int shieldDepth;
 
+  // For diagnostics: plain fields, published by the writes that follow them (the queue a portal
+  // offers the call to, the state change, the running thread's slot).
+
+  /**
+   * {@link System#nanoTime()} when a portal took the call, while it is pending (0 if none did);
+   * when it started, once it has. One field for both keeps the call as small as it can be.
+   */
+  private long since;
+
+  /** The call this one runs inside on the same thread, while its body runs; else null. */
+  private @Nullable CapturedCall<?> outerOnThread;
+
+  /** The JFR event of this call, begun as it started, when a recording wants it. */
+  private volatile @Nullable CallEvent flight;
+
   private CapturedCall(@Nullable String name, boolean async, Callable<?> fn) {
     if (fn == null) {
       throw new NullPointerException("fn");
@@ -188,7 +204,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
   }
 
   static Optional<Call<?>> current() {
-    return Optional.ofNullable(CURRENT.get());
+    return Optional.ofNullable(RunningCalls.current());
   }
 
   /**
@@ -250,6 +266,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
     if (portal == null) {
       throw new NullPointerException("portal");
     }
+    long now = System.nanoTime();
     if (!RUNNER.compareAndSet(this, null, portal)) {
       throw new IllegalStateException(
           "Cannot submit "
@@ -259,6 +276,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
               + ": it was already submitted to "
               + Objects.requireNonNull(runner).name()); // set: the CAS failed
     }
+    since = now;
   }
 
   @Override
@@ -275,9 +293,18 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
 
   @Override
   public CompletionStage<Void> run() {
+    if (state == PENDING) {
+      // Written before the state change publishes them; a cancel that wins ignores them.
+      long now = System.nanoTime();
+      if (CallEvent.enabled()) {
+        beginFlight(since == 0 ? 0 : Math.max(0, now - since));
+      }
+      since = now;
+    }
     if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
       if (state >= COMPLETING) {
         awaitEnding(); // a cancel in progress: return, like it, once the call is done
+        flight = null; // begun above for a call that never started; the ending is over
         return DONE_STAGE;
       }
       throw new IllegalStateException("Cannot run " + this + ": it is already running");
@@ -306,8 +333,10 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
   private void runBody(@Nullable Callable<?> function) {
     Thread thread = Thread.currentThread();
     bodyThread = thread;
-    CapturedCall<?> outer = CURRENT.get();
-    CURRENT.set(this);
+    RunningCalls.Slot slot = RunningCalls.slot();
+    CapturedCall<?> outer = slot.call();
+    outerOnThread = outer;
+    slot.set(this);
     // dropped only once the body ran or the call was cancelled before it started
     ContextKey.Scope scope = Objects.requireNonNull(context, "context").attach();
     Object value = null;
@@ -324,7 +353,8 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
     } finally {
       leaveBody();
       scope.close();
-      CURRENT.set(outer);
+      slot.set(outer);
+      outerOnThread = null;
       bodyThread = null;
       context = null;
     }
@@ -417,6 +447,11 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
    * runs the done callbacks. Whoever any of them releases finds isDone() and the outcome set.
    */
   private void finish() {
+    CallEvent event = flight;
+    if (event != null) {
+      flight = null;
+      commitFlight(event);
+    }
     Node taken = (Node) DONE.getAndSet(this, CLOSED);
     Node callbacks = null; // reversed: in the order they were added
     for (Node n = taken; n != null; n = n.next) {
@@ -482,6 +517,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
       }
     } while (!STATE.compareAndSet(this, s, COMPLETING));
     canceller = Thread.currentThread();
+    Thread runningOn = bodyThread;
     fn = null;
     if (s == PENDING) {
       context = null;
@@ -500,6 +536,12 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
     outcome = byTimeout ? timeoutException() : cancelledException(cause);
     state = CANCELLED;
     canceller = null;
+    if (s == PENDING) {
+      flight = null; // begun by a run() that lost to this cancel: the call never started
+    }
+    if (byTimeout && TimeoutEvent.enabled()) {
+      commitTimeout(runningOn); // before finish(): whoever sees the call timed out sees the event
+    }
     finish();
     return true;
   }
@@ -840,6 +882,55 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
 
   boolean isPending() {
     return state == PENDING;
+  }
+
+  // ---------------------------------------------------------------- for diagnostics
+
+  /**
+   * {@link System#nanoTime()} when a portal took the call while it is pending (0 if none did), when
+   * it started once it has.
+   */
+  long since() {
+    return since;
+  }
+
+  /** The call this one runs inside on its body thread, or null. */
+  @Nullable CapturedCall<?> outerOnThread() {
+    return outerOnThread;
+  }
+
+  /** The name of the portal the call was submitted to, or null. */
+  @Nullable String portalName() {
+    Portal p = runner;
+    return p == null ? null : p.name();
+  }
+
+  private void beginFlight(long queueDelay) {
+    CallEvent event = new CallEvent();
+    event.queueDelay = queueDelay;
+    event.ranOn = Thread.currentThread();
+    event.begin();
+    flight = event;
+  }
+
+  private void commitTimeout(@Nullable Thread running) {
+    TimeoutEvent event = new TimeoutEvent();
+    event.call = name();
+    event.portal = portalName();
+    Duration limit = timeout;
+    event.timeout = limit == null ? 0 : Deadline.nanosOf(limit); // expire() without a timeout
+    event.runningOn = running;
+    event.commit();
+  }
+
+  private void commitFlight(CallEvent event) {
+    event.end();
+    if (event.shouldCommit()) {
+      event.call = name();
+      event.portal = portalName();
+      event.outcome = stateName();
+      event.commit();
+    }
   }
 
   /** Whether the async part is in flight: the function returned, its stage is pending. */

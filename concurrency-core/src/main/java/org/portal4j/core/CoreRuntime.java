@@ -9,6 +9,7 @@ import org.portal4j.spi.CallRouter;
 import org.portal4j.spi.ConcurrencyRuntime;
 import org.portal4j.spi.PortalFactory;
 import org.portal4j.spi.PortalSupport;
+import org.portal4j.spi.RuntimeDiagnostics;
 import org.portal4j.spi.WaiterFactory;
 
 /**
@@ -28,10 +29,12 @@ public final class CoreRuntime implements ConcurrencyRuntime {
   private final CoreWaiters waiters;
   private final CoreRouter router;
   private final PortalSupport portalSupport;
+  private final CoreDiagnostics diagnostics;
 
   /** Required by {@link java.util.ServiceLoader}; backends come from the class path. */
   public CoreRuntime() {
     this(Backends.fromClassPath(), true);
+    diagnostics.watchdogFromProperty();
   }
 
   /** A runtime over {@code backends} that installs no JVM exit hook: for tests. */
@@ -46,6 +49,7 @@ public final class CoreRuntime implements ConcurrencyRuntime {
     this.waiters = new CoreWaiters(portals::loopOfCaller);
     this.router = new CoreRouter(portals, waiters.registry());
     this.portalSupport = new CorePortalSupport(live);
+    this.diagnostics = new CoreDiagnostics(live, waiters.registry());
   }
 
   @Override
@@ -76,5 +80,10 @@ public final class CoreRuntime implements ConcurrencyRuntime {
   @Override
   public PortalSupport portalSupport() {
     return portalSupport;
+  }
+
+  @Override
+  public RuntimeDiagnostics diagnostics() {
+    return diagnostics;
   }
 }

@@ -12,6 +12,7 @@ import org.portal4j.Call;
 import org.portal4j.DeadlockException;
 import org.portal4j.LoopPortal;
 import org.portal4j.Portal;
+import org.portal4j.core.events.DeadlockEvent;
 import org.portal4j.spi.ThreadBoundPortal;
 
 /**
@@ -74,9 +75,41 @@ final class WaitGraph {
     String cycle = cycleThrough(me, false, call, runnerOf(call), neededBy(call));
     if (cycle != null) {
       exit(wait);
-      throw new DeadlockException(cycle);
+      throw refused(call, cycle);
     }
     return wait;
+  }
+
+  /**
+   * A refused wait: the exception to throw, and the JFR event {@code org.portal4j.Deadlock} if a
+   * recording wants it.
+   */
+  private static DeadlockException refused(Call<?> call, String message) {
+    if (DeadlockEvent.enabled()) {
+      DeadlockEvent event = new DeadlockEvent();
+      event.call = call.name();
+      event.cycle = message;
+      event.commit();
+    }
+    return new DeadlockException(message);
+  }
+
+  /**
+   * The threads blocked waiting for {@code call} right now, in a wait of their own or one they are
+   * nested in (a sync waiter running callbacks meanwhile). For diagnostics: a weakly consistent
+   * read.
+   */
+  static List<Thread> waitingFor(Call<?> call) {
+    List<Thread> waiting = new ArrayList<>();
+    for (Wait wait : WAITS.values()) {
+      for (Wait w = wait; w != null; w = w.outer) {
+        if (w.call == call) {
+          waiting.add(w.thread);
+          break;
+        }
+      }
+    }
+    return waiting;
   }
 
   /** The wait has ended (however it ended). */
@@ -98,7 +131,8 @@ final class WaitGraph {
     Thread me = Thread.currentThread();
     Thread runner = threadOf(portal);
     if (runner == me) {
-      throw new DeadlockException(
+      throw refused(
+          call,
           "Deadlock: "
               + me.getName()
               + " would wait for "
@@ -112,7 +146,7 @@ final class WaitGraph {
     // The caller is about to wait in a sync waiter, which runs callbacks sent to its waiters.
     String cycle = cycleThrough(me, true, call, portal, runner);
     if (cycle != null) {
-      throw new DeadlockException(cycle + "\n" + call + " was not submitted");
+      throw refused(call, cycle + "\n" + call + " was not submitted");
     }
   }
 
@@ -123,7 +157,8 @@ final class WaitGraph {
     }
     CapturedCall<?> c = (CapturedCall<?>) call;
     if (c.canceller() == me) {
-      throw new DeadlockException(
+      throw refused(
+          call,
           "Deadlock: "
               + me.getName()
               + " is waiting for "
@@ -131,7 +166,8 @@ final class WaitGraph {
               + " from inside its own cancellation, which ends only after it returns");
     }
     if (c.bodyThread() == me) {
-      throw new DeadlockException(
+      throw refused(
+          call,
           "Deadlock: " + me.getName() + " is waiting for " + c + ", which it is running itself");
     }
     Portal portal = c.runnerOrNull();
@@ -140,7 +176,8 @@ final class WaitGraph {
     }
     boolean pending = c.isPending();
     if (pending || (c.isAsyncInFlight() && portal instanceof LoopPortal)) {
-      throw new DeadlockException(
+      throw refused(
+          call,
           "Deadlock: "
               + me.getName()
               + " is waiting for "

@@ -43,9 +43,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *
  * <p>Not reported, besides the names given in {@link CheckThreadLeaks#ignore()}: threads the JVM,
  * the build tool and portal4j start lazily once and keep for the life of the JVM (the {@code
- * portal4j-timeout-scheduler}, the {@code GlobalEventLoopThread}, fork-join pool workers, which
- * include virtual-thread carriers, {@code Common-Cleaner}, JUnit's timeout watcher and the like).
- * Starting one of them during a test is not a leak.
+ * portal4j-timeout-scheduler}, the {@code portal4j-watchdog} while it is on, the {@code
+ * GlobalEventLoopThread}, fork-join pool workers, which include virtual-thread carriers, {@code
+ * Common-Cleaner}, JUnit's timeout watcher and the like). Starting one of them during a test is not
+ * a leak.
  *
  * <p>Limits: only platform threads are seen, since {@link Thread#getAllStackTraces()} does not list
  * virtual threads; and threads are compared across the whole JVM, so tests running in parallel in
@@ -60,6 +61,7 @@ public final class ThreadLeakExtension implements BeforeEachCallback, AfterEachC
   private static final List<Pattern> BUILT_IN_IGNORED =
       Stream.of(
               "portal4j-timeout-scheduler",
+              "portal4j-watchdog",
               "GlobalEventLoopThread.*",
               "ForkJoinPool\\.commonPool-worker-.*",
               "ForkJoinPool-\\d+-worker-.*",

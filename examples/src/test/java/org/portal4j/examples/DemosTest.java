@@ -82,4 +82,23 @@ class DemosTest {
     assertTrue(out.contains("drained: true"), out);
     assertTrue(out.matches("(?s).*shipped 1000 lines in \\d+ batches; dropped 0.*"), out);
   }
+
+  @Test
+  void diagnosticsDemoDumpsTheStuckQueryAndRefusesTheDeadlock() throws Exception {
+    String out = run(() -> DiagnosticsDemo.main(new String[0]));
+    assertTrue(out.startsWith("portal4j calls in flight: "), out);
+    assertTrue(out.contains("\n\"db-worker\"\n  \"slowQuery\" RUNNING for "), out);
+    assertTrue(
+        out.contains("      waited for by: \"request-handler-1\" (in its SyncWaiter)\n"), out);
+    assertTrue(out.contains("        at org.portal4j.examples.DiagnosticsDemo.query("), out);
+    assertTrue(out.contains("  \"nextQuery\" QUEUED for "), out);
+    assertTrue(out.contains("\n\"events\"\n  \"awaitReply\" AWAITING_STAGE for "), out);
+    assertTrue(out.contains("slowQuery: 42 rows"), out);
+    assertTrue(
+        out.contains("placeOrder failed: Deadlock: waiting here would close a cycle of waits:\n"),
+        out);
+    assertTrue(
+        out.contains("billing waits for reserveStock(pending) (to be queued on orders)"), out);
+    assertTrue(out.contains("orders waits for charge(running) (running on billing)"), out);
+  }
 }

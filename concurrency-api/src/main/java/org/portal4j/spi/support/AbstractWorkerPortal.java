@@ -136,8 +136,8 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   private volatile @Nullable Call<?> running;
 
   /**
-   * A thread of its own: set while it parks, so that a submitter knows to unpark it; cleared by
-   * the first submitter that does, so that the others do not.
+   * A thread of its own: set while it parks, so that a submitter knows to unpark it; cleared by the
+   * first submitter that does, so that the others do not.
    */
   private final AtomicBoolean idle = new AtomicBoolean();
 
@@ -880,6 +880,22 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     @Override
     public Optional<Thread> thread() {
       return AbstractWorkerPortal.this.thread();
+    }
+
+    @Override
+    public List<Call<?>> calls() {
+      List<Call<?>> calls = new ArrayList<>();
+      Call<?> current = running;
+      if (current != null) {
+        calls.add(current);
+      }
+      for (Object task : tasks) { // weakly consistent: never blocks the portal
+        if (task instanceof Call) {
+          calls.add((Call<?>) task);
+        }
+      }
+      calls.addAll(inFlight());
+      return calls;
     }
 
     @Override
