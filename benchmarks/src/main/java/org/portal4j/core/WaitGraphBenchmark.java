@@ -55,7 +55,7 @@ public class WaitGraphBenchmark {
 
   @Benchmark
   public Object enterLookAndLeave() {
-    WaitGraph.Wait wait = WaitGraph.enter(queued, null);
+    Object wait = WaitGraph.enter(queued, null);
     WaitGraph.exit(wait);
     return wait;
   }

@@ -83,7 +83,7 @@ final class BlockingWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
       lock.unlock();
     }
     boolean interrupted = false;
-    WaitGraph.Wait wait = null;
+    Object wait = null; // the wait registered in the wait-for graph
     try {
       if (!call.isDone()) {
         wait = WaitGraph.enter(call, this); // fails fast, leaving the call alone, on a deadlock

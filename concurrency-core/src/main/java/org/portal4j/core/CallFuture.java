@@ -40,7 +40,7 @@ final class CallFuture<T extends @Nullable Object> extends CompletableFuture<T> 
 
   @Override
   public T get() throws InterruptedException, ExecutionException {
-    WaitGraph.@Nullable Wait wait = enterIfBlocking(this, call);
+    @Nullable Object wait = enterIfBlocking(this, call);
     try {
       return super.get();
     } catch (CancellationException e) {
@@ -53,7 +53,7 @@ final class CallFuture<T extends @Nullable Object> extends CompletableFuture<T> 
   @Override
   public T get(long timeout, TimeUnit unit)
       throws InterruptedException, ExecutionException, TimeoutException {
-    WaitGraph.@Nullable Wait wait = timeout > 0 ? enterIfBlocking(this, call) : null;
+    @Nullable Object wait = timeout > 0 ? enterIfBlocking(this, call) : null;
     try {
       return super.get(timeout, unit);
     } catch (CancellationException e) {
@@ -78,7 +78,7 @@ final class CallFuture<T extends @Nullable Object> extends CompletableFuture<T> 
 
   @Override
   public T join() {
-    WaitGraph.@Nullable Wait wait = enterIfBlocking(this, call);
+    @Nullable Object wait = enterIfBlocking(this, call);
     try {
       return super.join();
     } catch (CancellationException e) {
@@ -98,12 +98,11 @@ final class CallFuture<T extends @Nullable Object> extends CompletableFuture<T> 
   }
 
   /** Registers the wait about to block on {@code view}, which cannot complete before the call. */
-  private static WaitGraph.@Nullable Wait enterIfBlocking(
-      CompletableFuture<?> view, CapturedCall<?> call) {
+  private static @Nullable Object enterIfBlocking(CompletableFuture<?> view, CapturedCall<?> call) {
     return view.isDone() || call.isDone() ? null : WaitGraph.enter(call, null);
   }
 
-  private static void exit(WaitGraph.@Nullable Wait wait) {
+  private static void exit(@Nullable Object wait) {
     if (wait != null) {
       WaitGraph.exit(wait);
     }
@@ -180,7 +179,7 @@ final class CallFuture<T extends @Nullable Object> extends CompletableFuture<T> 
 
     @Override
     public U get() throws InterruptedException, ExecutionException {
-      WaitGraph.@Nullable Wait wait = enterIfBlocking(this, call);
+      @Nullable Object wait = enterIfBlocking(this, call);
       try {
         return super.get();
       } finally {
@@ -191,7 +190,7 @@ final class CallFuture<T extends @Nullable Object> extends CompletableFuture<T> 
     @Override
     public U get(long timeout, TimeUnit unit)
         throws InterruptedException, ExecutionException, TimeoutException {
-      WaitGraph.@Nullable Wait wait = timeout > 0 ? enterIfBlocking(this, call) : null;
+      @Nullable Object wait = timeout > 0 ? enterIfBlocking(this, call) : null;
       try {
         return super.get(timeout, unit);
       } catch (TimeoutException e) { // the JDK's has no message
@@ -204,7 +203,7 @@ final class CallFuture<T extends @Nullable Object> extends CompletableFuture<T> 
 
     @Override
     public U join() {
-      WaitGraph.@Nullable Wait wait = enterIfBlocking(this, call);
+      @Nullable Object wait = enterIfBlocking(this, call);
       try {
         return super.join();
       } finally {

@@ -783,7 +783,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
   @Override
   public T result() {
     if (!isDone()) {
-      WaitGraph.Wait blocked = WaitGraph.enter(this, null);
+      Object blocked = WaitGraph.enter(this, null);
       try {
         awaitDone(Long.MAX_VALUE);
       } catch (InterruptedException e) {
@@ -809,7 +809,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
         throw interrupted(new InterruptedException());
       }
       if (nanos > 0) {
-        WaitGraph.Wait blocked = WaitGraph.enter(this, null);
+        Object blocked = WaitGraph.enter(this, null);
         try {
           awaitDone(nanos);
         } catch (InterruptedException e) {

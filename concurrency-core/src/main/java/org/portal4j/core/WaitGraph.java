@@ -3,6 +3,7 @@ package org.portal4j.core;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -39,38 +40,52 @@ import org.portal4j.spi.ThreadBoundPortal;
  */
 final class WaitGraph {
 
-  private static final ConcurrentHashMap<Thread, Wait> WAITS = new ConcurrentHashMap<>();
+  /**
+   * Per blocked thread, its wait: the call it waits for, for a plain wait (most are: nothing to
+   * allocate), or a {@link Wait} for one in a sync waiter or nested in another wait.
+   */
+  private static final ConcurrentHashMap<Thread, Object> WAITS = new ConcurrentHashMap<>();
 
   private WaitGraph() {}
 
-  /** One blocking wait of a thread; {@code outer} is the wait it is nested in, if any. */
-  static final class Wait {
-    final Thread thread;
+  /** A wait in a sync waiter, or nested in {@code outer}, the wait (or call) it is nested in. */
+  private static final class Wait {
     final Call<?> call;
-    final @Nullable BlockingWaiter<?>
-        waiter; // the sync waiter running callbacks meanwhile, or null
-    final @Nullable Wait outer;
+    final @Nullable BlockingWaiter<?> waiter; // runs callbacks meanwhile, or null
+    final @Nullable Object outer;
 
-    private Wait(
-        Thread thread, Call<?> call, @Nullable BlockingWaiter<?> waiter, @Nullable Wait outer) {
-      this.thread = thread;
+    Wait(Call<?> call, @Nullable BlockingWaiter<?> waiter, @Nullable Object outer) {
       this.call = call;
       this.waiter = waiter;
       this.outer = outer;
     }
   }
 
+  private static Call<?> callOf(Object wait) {
+    return wait instanceof Wait ? ((Wait) wait).call : (Call<?>) wait;
+  }
+
+  private static @Nullable BlockingWaiter<?> waiterOf(Object wait) {
+    return wait instanceof Wait ? ((Wait) wait).waiter : null;
+  }
+
+  private static @Nullable Object outerOf(Object wait) {
+    return wait instanceof Wait ? ((Wait) wait).outer : null;
+  }
+
   /**
    * The current thread is about to block until {@code call} is done (running {@code waiter}'s
-   * callbacks meanwhile, if not null). Registers the wait; close it with {@link #exit} when the
-   * wait ends.
+   * callbacks meanwhile, if not null). Registers the wait; close it with {@link #exit}, on this
+   * thread, when the wait ends.
    *
+   * @return the wait, to hand to {@link #exit}
    * @throws DeadlockException if the wait could never end
    */
-  static Wait enter(Call<?> call, @Nullable BlockingWaiter<?> waiter) {
+  static Object enter(Call<?> call, @Nullable BlockingWaiter<?> waiter) {
     Thread me = Thread.currentThread();
     checkSelf(me, call);
-    Wait wait = new Wait(me, call, waiter, WAITS.get(me));
+    Object outer = WAITS.get(me);
+    Object wait = waiter == null && outer == null ? call : new Wait(call, waiter, outer);
     WAITS.put(me, wait);
     String cycle = cycleThrough(me, false, call, runnerOf(call), neededBy(call));
     if (cycle != null) {
@@ -101,10 +116,10 @@ final class WaitGraph {
    */
   static List<Thread> waitingFor(Call<?> call) {
     List<Thread> waiting = new ArrayList<>();
-    for (Wait wait : WAITS.values()) {
-      for (Wait w = wait; w != null; w = w.outer) {
-        if (w.call == call) {
-          waiting.add(w.thread);
+    for (Map.Entry<Thread, Object> blocked : WAITS.entrySet()) {
+      for (Object w = blocked.getValue(); w != null; w = outerOf(w)) {
+        if (callOf(w) == call) {
+          waiting.add(blocked.getKey());
           break;
         }
       }
@@ -112,12 +127,14 @@ final class WaitGraph {
     return waiting;
   }
 
-  /** The wait has ended (however it ended). */
-  static void exit(Wait wait) {
-    if (wait.outer == null) {
-      WAITS.remove(wait.thread, wait);
+  /** The wait {@link #enter} returned on this thread has ended (however it ended). */
+  static void exit(Object wait) {
+    Thread me = Thread.currentThread();
+    Object outer = outerOf(wait);
+    if (outer == null) {
+      WAITS.remove(me, wait);
     } else {
-      WAITS.replace(wait.thread, wait, wait.outer);
+      WAITS.replace(me, wait, outer);
     }
   }
 
@@ -207,16 +224,18 @@ final class WaitGraph {
       Call<?> call,
       @Nullable Portal portal,
       @Nullable Thread next) {
-    @Nullable List<Wait> path = null; // the waits followed, for the text of a cycle
+    @Nullable List<Thread> path = null; // the blocked threads followed, for the text of a cycle
+    @Nullable List<Call<?>> pathCalls = null; // what each of them waits for
     @Nullable Set<Thread> seen = null;
     @Nullable Portal queuedOn = portal;
     Thread needed = next;
     while (needed != null) {
-      Wait wait = WAITS.get(needed);
+      Object wait = WAITS.get(needed);
+      BlockingWaiter<?> waiter = wait == null ? null : waiterOf(wait);
       boolean runsIt =
           needed == me && meToWaitInNewWaiter
               ? isWaiterOf(queuedOn, me)
-              : wait != null && wait.waiter != null && wait.waiter.runsCallbacksOf(queuedOn);
+              : waiter != null && waiter.runsCallbacksOf(queuedOn);
       if (runsIt) {
         return null; // that thread's waiting runs the callback
       }
@@ -225,23 +244,25 @@ final class WaitGraph {
             meToWaitInNewWaiter // then checkBeforeQueueing passed its portal
                 ? "to be queued on " + Objects.requireNonNull(portal, "portal").name()
                 : where(call);
-        return cycleText(me, call, where, path);
+        return cycleText(me, call, where, path, pathCalls);
       }
       if (wait == null) {
         return null; // not blocked: it gets to the call
       }
-      if (seen == null || path == null) { // made together
+      if (seen == null || path == null || pathCalls == null) { // made together
         seen = new HashSet<>();
         path = new ArrayList<>();
+        pathCalls = new ArrayList<>();
       }
       if (!seen.add(needed)) {
         return null; // a cycle that does not involve us
       }
-      Call<?> current = wait.call;
+      Call<?> current = callOf(wait);
       if (current.isDone()) {
         return null; // that thread is waking up
       }
-      path.add(wait);
+      path.add(needed);
+      pathCalls.add(current);
       queuedOn = runnerOf(current);
       needed = neededBy(current);
     }
@@ -249,7 +270,11 @@ final class WaitGraph {
   }
 
   private static String cycleText(
-      Thread me, Call<?> call, String where, @Nullable List<Wait> path) {
+      Thread me,
+      Call<?> call,
+      String where,
+      @Nullable List<Thread> path,
+      @Nullable List<Call<?>> pathCalls) {
     StringBuilder text =
         new StringBuilder("Deadlock: waiting here would close a cycle of waits:\n  ")
             .append(me.getName())
@@ -258,14 +283,15 @@ final class WaitGraph {
             .append(" (")
             .append(where)
             .append(')');
-    if (path != null) {
-      for (Wait wait : path) {
+    if (path != null && pathCalls != null) {
+      for (int i = 0; i < path.size(); i++) {
+        Call<?> waited = pathCalls.get(i);
         text.append("\n  ")
-            .append(wait.thread.getName())
+            .append(path.get(i).getName())
             .append(" waits for ")
-            .append(wait.call)
+            .append(waited)
             .append(" (")
-            .append(where(wait.call))
+            .append(where(waited))
             .append(')');
       }
     }
