@@ -8,6 +8,7 @@
  * {@code --add-modules}.
  *
  * @uses org.portal4j.spi.ConcurrencyRuntime
+ * @uses org.portal4j.spi.ContextPropagator
  */
 module org.portal4j {
   requires org.slf4j;
@@ -20,4 +21,5 @@ module org.portal4j {
       org.portal4j.services;
 
   uses org.portal4j.spi.ConcurrencyRuntime;
+  uses org.portal4j.spi.ContextPropagator;
 }
