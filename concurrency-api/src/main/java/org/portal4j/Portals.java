@@ -157,8 +157,9 @@ public final class Portals {
    *       {@code isTerminated} is true once it is shut down and its thread has exited; {@code
    *       shutdownNow} shuts it down, cancels every call submitted through this executor that has
    *       not ended (interrupting a running one) and returns the tasks that never started.
-   *   <li>A task refused by the worker (shut down, or run-once and used) throws the worker's {@code
-   *       RejectedExecutionException} or {@code IllegalStateException} from {@code submit}.
+   *   <li>A task the worker refuses (shut down, or run-once and used) makes {@code submit} and
+   *       {@code execute} throw {@code RejectedExecutionException} (with the worker's exception as
+   *       cause when it threw another).
    * </ul>
    *
    * The executor holds no thread of its own: shutting it down shuts the worker down, and the worker

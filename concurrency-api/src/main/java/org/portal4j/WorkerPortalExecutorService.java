@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,9 +66,15 @@ final class WorkerPortalExecutorService extends AbstractExecutorService {
     live.add(task);
     try {
       portal.submit(task.call);
-    } catch (Throwable t) { // refused (shut down, run-once): the call stays untouched
+    } catch (RejectedExecutionException e) { // shut down: the call stays untouched
       live.remove(task);
-      throw t;
+      throw e;
+    } catch (RuntimeException e) { // refused for a reason of the portal's own (run-once, ...)
+      live.remove(task);
+      throw new RejectedExecutionException(e.getMessage(), e);
+    } catch (Error e) {
+      live.remove(task);
+      throw e;
     }
     task.call.addDoneCallback(c -> live.remove(task));
   }

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.portal4j.PortalOptions;
 import org.portal4j.Portals;
 import org.portal4j.WorkerPortal;
 import org.portal4j.test.CheckThreadLeaks;
@@ -228,6 +229,21 @@ class PortalExecutorServiceTest {
     assertEquals(0, ran.get(), "no queued task ran");
     neverStarted.forEach(Runnable::run); // they are the tasks as submitted: still runnable
     assertEquals(3, ran.get());
+  }
+
+  @Test
+  void aTaskARunOnceWorkerRefusesIsRejected() throws Exception {
+    WorkerPortal once = Portals.newWorkerThread(PortalOptions.builder().runOnce(true).build());
+    ExecutorService single = Portals.asExecutorService(once);
+    try {
+      assertEquals("first", single.submit(() -> "first").get(WAIT_MS, TimeUnit.MILLISECONDS));
+      RejectedExecutionException refused =
+          assertThrows(RejectedExecutionException.class, () -> single.submit(() -> "second"));
+      assertTrue(refused.getMessage().contains("only run once"), refused.getMessage());
+    } finally {
+      single.shutdown();
+      assertTrue(single.awaitTermination(WAIT_MS, TimeUnit.MILLISECONDS));
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ContextSnapshot;
 import io.micrometer.context.ContextSnapshotFactory;
+import io.micrometer.context.ThreadLocalAccessor;
 import org.portal4j.ContextKey;
 import org.portal4j.spi.ContextPropagator;
 
@@ -19,8 +20,8 @@ import org.portal4j.spi.ContextPropagator;
  * on a fresh thread), and closing the scope puts back every value the running thread had. Accessors
  * registered after a call was created are cleared and restored around it like the others.
  *
- * <p>When no accessor is registered, capturing returns null and allocates nothing, and restoring
- * does nothing.
+ * <p>When no registered accessor has a value, capturing returns null and takes no snapshot; when
+ * none is registered, restoring does nothing either.
  *
  * @since 0.1
  */
@@ -46,14 +47,16 @@ public final class MicrometerContextPropagator implements ContextPropagator<Cont
   /**
    * A snapshot of every registered accessor's value on this thread.
    *
-   * @return the snapshot, or null when no accessor is registered
+   * @return the snapshot, or null when no registered accessor has a value
    */
   @Override
   public ContextSnapshot capture() {
-    if (registry.getThreadLocalAccessors().isEmpty()) {
-      return null;
+    for (ThreadLocalAccessor<?> accessor : registry.getThreadLocalAccessors()) {
+      if (accessor.getValue() != null) {
+        return snapshots.captureAll();
+      }
     }
-    return snapshots.captureAll();
+    return null; // nothing set: no snapshot per call (restore(null) clears them all the same)
   }
 
   /**

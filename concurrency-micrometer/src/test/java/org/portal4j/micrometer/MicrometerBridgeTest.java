@@ -121,6 +121,24 @@ class MicrometerBridgeTest {
   }
 
   @Test
+  void withAnAccessorButNoValueNothingIsCapturedAndRestoringNullClearsTheValueForTheScope() {
+    ContextRegistry registry = new ContextRegistry();
+    ThreadLocal<String> local = new ThreadLocal<>();
+    registry.registerThreadLocalAccessor("local", local);
+    MicrometerContextPropagator bridge = new MicrometerContextPropagator(registry);
+
+    assertNull(bridge.capture());
+
+    local.set("runner's own");
+    try (var scope = bridge.restore(null)) {
+      assertNull(local.get());
+      local.set("set by the call");
+    }
+    assertEquals("runner's own", local.get());
+    local.remove();
+  }
+
+  @Test
   void theBridgeIsFoundAsAService() {
     assertTrue(
         java.util.ServiceLoader.load(org.portal4j.spi.ContextPropagator.class).stream()
