@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@link java.util.concurrent.ExecutorService} of {@link Portals#asExecutorService}: every task
@@ -96,7 +98,9 @@ final class WorkerPortalExecutorService extends AbstractExecutorService {
     portal.shutdown();
     List<Runnable> neverStarted = new ArrayList<>();
     for (CallTask<?> task : live) {
-      if (task.call.cancel() && !task.started) {
+      // The claim settles a call cancelled just as its function was starting: either the function
+      // claimed the task first (it started, and is interrupted) or we did (it never runs).
+      if (task.call.cancel() && task.claimed.compareAndSet(false, true)) {
         neverStarted.add(task.original());
       }
       live.remove(task);
@@ -133,7 +137,9 @@ final class WorkerPortalExecutorService extends AbstractExecutorService {
     final Call<T> call;
     private final Callable<T> task;
     private final Runnable runnable;
-    volatile boolean started;
+
+    /** Taken by the function as it starts, or by {@link #shutdownNow} for a task never started. */
+    final AtomicBoolean claimed = new AtomicBoolean();
 
     CallTask(Callable<T> task, Runnable runnable) {
       if (task == null) {
@@ -145,7 +151,9 @@ final class WorkerPortalExecutorService extends AbstractExecutorService {
     }
 
     private T runTask() throws Exception {
-      started = true;
+      if (!claimed.compareAndSet(false, true)) {
+        throw new CancellationException("returned by shutdownNow() as never started");
+      }
       return task.call();
     }
 
