@@ -97,13 +97,21 @@ final class WorkerPortalExecutorService extends AbstractExecutorService {
   public List<Runnable> shutdownNow() {
     portal.shutdown();
     List<Runnable> neverStarted = new ArrayList<>();
-    for (CallTask<?> task : live) {
-      // The claim settles a call cancelled just as its function was starting: either the function
-      // claimed the task first (it started, and is interrupted) or we did (it never runs).
-      if (task.call.cancel() && task.claimed.compareAndSet(false, true)) {
-        neverStarted.add(task.original());
+    // Queued calls first: cancelling the running one first would free the worker to start the
+    // next queued one before we got to it.
+    for (boolean queuedOnly : new boolean[] {true, false}) {
+      for (CallTask<?> task : live) {
+        if (queuedOnly && task.call.isRunning()) {
+          continue;
+        }
+        // The claim settles a call cancelled just as its function was starting: either the
+        // function claimed the task first (it started, and is interrupted) or we did (it never
+        // runs).
+        if (task.call.cancel() && task.claimed.compareAndSet(false, true)) {
+          neverStarted.add(task.original());
+        }
+        live.remove(task);
       }
-      live.remove(task);
     }
     return neverStarted;
   }
