@@ -133,10 +133,12 @@ class PortalExecutorServiceTest {
   @Test
   void invokeAllWithATimeoutCancelsWhatDidNotFinish() throws Exception {
     Blocker blocker = new Blocker();
+    // Also one that cannot finish: invokeAll cancels in order, and cancelling the first frees the
+    // worker, which may start the second before its cancel comes.
+    Blocker second = new Blocker();
 
     List<Future<String>> futures =
-        executor.invokeAll(
-            List.<Callable<String>>of(blocker, () -> "never"), 200, TimeUnit.MILLISECONDS);
+        executor.invokeAll(List.of(blocker, second), 200, TimeUnit.MILLISECONDS);
 
     assertTrue(futures.get(0).isCancelled());
     assertTrue(futures.get(1).isCancelled());
