@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cost: a call made where nothing is set shares one empty context, and with no custom propagator
  * running a call allocates one scope object. Custom propagators add an array of captured values
- * (only when one of them captured something) and an array of their scopes per run.
+ * (only when one of them captured something) and, per run, one more scope object (and an array of
+ * their scopes when there are several), besides what their own scopes cost.
  */
 final class CallContext {
 
@@ -52,6 +53,11 @@ final class CallContext {
 
   /** Captures the current thread's context. Never throws. */
   static CallContext capture() {
+    return capture(ContextPropagators.custom());
+  }
+
+  /** Captures with these custom propagators (tests pass their own). */
+  static CallContext capture(ContextPropagator<Object>[] custom) {
     ContextKey.Snapshot keys;
     try {
       keys = ContextKeyPropagator.INSTANCE.capture();
@@ -66,8 +72,7 @@ final class CallContext {
       warn(MdcPropagator.INSTANCE, "capture", t);
       mdc = null;
     }
-    ContextPropagator<Object>[] custom = ContextPropagators.custom();
-    Object[] values = custom == ContextPropagators.NONE ? null : captureCustom(custom);
+    Object[] values = custom.length == 0 ? null : captureCustom(custom);
     if (keys != null && keys.isEmpty() && mdc == null && values == null) {
       CallContext e = empty;
       if (e == null) {
@@ -107,6 +112,11 @@ final class CallContext {
    *     and must be called on this thread
    */
   ContextKey.Scope attach() {
+    return attach(ContextPropagators.custom());
+  }
+
+  /** Installs this context with these custom propagators, the ones it was captured with. */
+  ContextKey.Scope attach(ContextPropagator<Object>[] custom) {
     ContextKey.Scope keyScope;
     try {
       keyScope = ContextKeyPropagator.INSTANCE.restore(keys);
@@ -115,9 +125,17 @@ final class CallContext {
       keyScope = NOTHING;
     }
     ContextKey.Scope builtIn = MdcPropagator.INSTANCE.restoreAround(mdc, keyScope);
-    ContextPropagator<Object>[] custom = ContextPropagators.custom();
-    if (custom == ContextPropagators.NONE) {
+    if (custom.length == 0) {
       return builtIn;
+    }
+    if (custom.length == 1) { // one jar of propagation (the Micrometer bridge): no arrays
+      ContextKey.Scope scope = null;
+      try {
+        scope = custom[0].restore(values == null ? null : values[0]);
+      } catch (Throwable t) {
+        warn(custom[0], "restore", t);
+      }
+      return scope == null ? builtIn : new OpenedOne(builtIn, custom[0], scope);
     }
     ContextKey.Scope[] opened = new ContextKey.Scope[custom.length];
     for (int i = 0; i < custom.length; i++) {
@@ -137,6 +155,30 @@ final class CallContext {
         ContextPropagators.describe(propagator),
         method,
         failure);
+  }
+
+  /** The scopes of one run with one custom propagator: its own, then the built-in ones. */
+  private static final class OpenedOne implements ContextKey.Scope {
+    private final ContextKey.Scope builtIn;
+    private final ContextPropagator<Object> propagator;
+    private final ContextKey.Scope scope;
+
+    OpenedOne(
+        ContextKey.Scope builtIn, ContextPropagator<Object> propagator, ContextKey.Scope scope) {
+      this.builtIn = builtIn;
+      this.propagator = propagator;
+      this.scope = scope;
+    }
+
+    @Override
+    public void close() {
+      try {
+        scope.close();
+      } catch (Throwable t) {
+        warn(propagator, "the close() of its scope", t);
+      }
+      builtIn.close();
+    }
   }
 
   /** The scopes of one run with custom propagators: closed last opened, first closed. */
