@@ -24,13 +24,13 @@ abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
 
   // guarded by lock
   /** Callbacks submitted and not yet handed to whatever runs them. */
-  final ArrayDeque<Call<?>> queued = new ArrayDeque<>();
+  final ArrayDeque<Call<?>> queued = new ArrayDeque<>(1); // most waiters get no callback
 
   /** Callbacks handed over and perhaps not done yet (async ones outlive run()). */
   final List<Call<?>> started = new ArrayList<>();
 
   boolean callDone;
-  private List<Call<?>> doneCallbacks = new ArrayList<>();
+  private List<Call<?>> doneCallbacks; // made on the first one
   private boolean ended;
 
   AbstractWaiter(Call<T> call, WaiterRegistry registry, ReentrantLock lock) {
@@ -146,6 +146,9 @@ abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
             "Cannot add a done callback to the waiter of " + call + ": waiting has ended");
       }
       callback.setRunner(this);
+      if (doneCallbacks == null) {
+        doneCallbacks = new ArrayList<>(2);
+      }
       doneCallbacks.add(callback);
     } finally {
       lock.unlock();
@@ -158,8 +161,8 @@ abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
     try {
       ended = true;
       List<Call<?>> callbacks = doneCallbacks;
-      doneCallbacks = List.of();
-      return callbacks;
+      doneCallbacks = null;
+      return callbacks == null ? List.of() : callbacks;
     } finally {
       lock.unlock();
     }

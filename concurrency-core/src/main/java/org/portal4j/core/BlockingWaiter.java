@@ -195,7 +195,7 @@ final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T>
   private List<Call<?>> startedSnapshot() {
     lock.lock();
     try {
-      return new ArrayList<>(started);
+      return started.isEmpty() ? List.of() : new ArrayList<>(started);
     } finally {
       lock.unlock();
     }

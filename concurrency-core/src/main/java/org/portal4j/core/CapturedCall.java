@@ -187,10 +187,22 @@ final class CapturedCall<T> implements Call<T> {
     return Optional.ofNullable(CURRENT.get());
   }
 
+  /**
+   * Whether a function class is anonymous, asked once per class: {@link Class#isAnonymousClass()}
+   * is a native lookup, too slow to ask per call.
+   */
+  private static final ClassValue<Boolean> ANONYMOUS =
+      new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+          return type.isAnonymousClass();
+        }
+      };
+
   /** The function's class, named on demand; an anonymous class gets its numbered name now. */
   private static Object labelOf(Callable<?> fn) {
     Class<?> type = fn.getClass();
-    return type.isAnonymousClass() ? "call-" + UNNAMED.incrementAndGet() : type;
+    return ANONYMOUS.get(type) ? "call-" + UNNAMED.incrementAndGet() : type;
   }
 
   private static String nameOf(Class<?> type) {
@@ -250,6 +262,11 @@ final class CapturedCall<T> implements Call<T> {
     return Optional.ofNullable(runner);
   }
 
+  /** The portal it was submitted to, or null: {@link #runner()} without the Optional. */
+  Portal runnerOrNull() {
+    return runner;
+  }
+
   // ---------------------------------------------------------------- running
 
   @Override
@@ -270,11 +287,11 @@ final class CapturedCall<T> implements Call<T> {
         context = null; // the body never runs, so nothing else drops it
         return DONE_STAGE;
       }
-      timer = TimeoutScheduler.schedule(this::timeOut, limit);
-      // A cancel between our state change and the line above found no timer to stop: stop it
-      // here, or it would keep the cancelled call alive until its deadline.
-      if (state != RUNNING) {
-        stopTimer();
+      long nanos = Deadline.nanosOf(limit);
+      if (nanos >= FarDeadlines.FAR_NANOS) {
+        FarDeadlines.watch(this, System.nanoTime() + nanos); // most calls end long before
+      } else {
+        armTimeout(nanos);
       }
     }
     runBody(function);
@@ -555,7 +572,9 @@ final class CapturedCall<T> implements Call<T> {
   }
 
   private CallTimeoutException timeoutException() {
-    return new CallTimeoutException(name() + " timed out after " + readable(timeout));
+    Duration limit = timeout; // null only when expired without one (the model tests do)
+    return new CallTimeoutException(
+        limit == null ? name() + " timed out" : name() + " timed out after " + readable(limit));
   }
 
   /**
@@ -605,6 +624,16 @@ final class CapturedCall<T> implements Call<T> {
       log.debug("Stage {} cannot be cancelled; its outcome will be ignored", stage);
     } catch (Throwable t) { // the stage's class is the user's
       log.warn("Cancelling stage {} threw; its outcome will be ignored", stage, t);
+    }
+  }
+
+  /** Times the call out in {@code nanos} unless it is done by then. */
+  void armTimeout(long nanos) {
+    timer = TimeoutScheduler.schedule(this::timeOut, nanos);
+    // A cancel or an ending before the line above found no timer to stop: stop it here, or it
+    // would keep the call alive until its deadline.
+    if (state != RUNNING) {
+      stopTimer();
     }
   }
 

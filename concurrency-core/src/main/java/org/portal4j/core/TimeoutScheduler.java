@@ -1,6 +1,8 @@
 package org.portal4j.core;
 
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +56,17 @@ final class TimeoutScheduler {
    * @return the timer, to cancel
    */
   static ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    return schedule(task, Deadline.nanosOf(delay));
+  }
+
+  /**
+   * Runs {@code task} on the scheduler thread after {@code nanos}.
+   *
+   * @param task the task; a throw is logged
+   * @param nanos how long from now, in nanoseconds; {@link Long#MAX_VALUE} never fires
+   * @return the timer, to cancel
+   */
+  static ScheduledFuture<?> schedule(Runnable task, long nanos) {
     return Holder.EXECUTOR.schedule(
         () -> {
           try {
@@ -62,7 +75,24 @@ final class TimeoutScheduler {
             log.error("Timeout task {} failed", task, t);
           }
         },
-        Deadline.nanosOf(delay), // saturated: a huge delay never fires, and never throws
+        nanos, // saturated by the caller: a huge delay never fires, and never throws
         TimeUnit.NANOSECONDS);
+  }
+
+  /** How many tasks wait in the scheduler's queue; for tests. */
+  static int queuedForTest() {
+    return Holder.EXECUTOR.getQueue().size();
+  }
+
+  /**
+   * Runs {@code task} on the scheduler thread now and returns its result: for tests that look at
+   * state only that thread touches.
+   */
+  static <T> T callOnTimerThread(Callable<T> task) throws Exception {
+    try {
+      return Holder.EXECUTOR.submit(task).get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+    }
   }
 }

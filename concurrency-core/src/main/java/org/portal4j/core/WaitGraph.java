@@ -67,8 +67,7 @@ final class WaitGraph {
     checkSelf(me, call);
     Wait wait = new Wait(me, call, waiter, WAITS.get(me));
     WAITS.put(me, wait);
-    String cycle =
-        cycleThrough(me, false, call, call.runner().orElse(null), where(call), neededBy(call));
+    String cycle = cycleThrough(me, false, call, runnerOf(call), neededBy(call));
     if (cycle != null) {
       exit(wait);
       throw new DeadlockException(cycle);
@@ -107,7 +106,7 @@ final class WaitGraph {
               + "); it was not submitted");
     }
     // The caller is about to wait in a sync waiter, which runs callbacks sent to its waiters.
-    String cycle = cycleThrough(me, true, call, portal, "to be queued on " + portal.name(), runner);
+    String cycle = cycleThrough(me, true, call, portal, runner);
     if (cycle != null) {
       throw new DeadlockException(cycle + "\n" + call + " was not submitted");
     }
@@ -131,7 +130,7 @@ final class WaitGraph {
       throw new DeadlockException(
           "Deadlock: " + me.getName() + " is waiting for " + c + ", which it is running itself");
     }
-    Portal portal = c.runner().orElse(null);
+    Portal portal = c.runnerOrNull();
     if (!(portal instanceof ThreadBoundPortal) || !((ThreadBoundPortal) portal).runsOnlyOn(me)) {
       return;
     }
@@ -153,21 +152,18 @@ final class WaitGraph {
   }
 
   /**
-   * Follows the waits from {@code call} (queued on {@code portal}, described as {@code where},
-   * needing {@code next}): the cycle as text if they lead back to {@code me}, null if they end
-   * anywhere else. {@code meToWaitInNewWaiter}: {@code me} is not registered yet and will wait in a
-   * new sync waiter, which runs the callbacks of all its (then outer) waiters.
+   * Follows the waits from {@code call} (queued on {@code portal}, or to be, needing {@code next}):
+   * the cycle as text if they lead back to {@code me}, null if they end anywhere else. {@code
+   * meToWaitInNewWaiter}: {@code me} is not registered yet and will wait in a new sync waiter,
+   * which runs the callbacks of all its (then outer) waiters, and {@code call} is to be queued.
+   *
+   * <p>Nothing is allocated on the way unless the search goes past the first thread: most waits
+   * need a thread that is not blocked, and the text is written only for a cycle found.
    */
   private static String cycleThrough(
-      Thread me,
-      boolean meToWaitInNewWaiter,
-      Call<?> call,
-      Portal portal,
-      String where,
-      Thread next) {
-    List<String> steps = new ArrayList<>();
-    steps.add(me.getName() + " waits for " + call + " (" + where + ")");
-    Set<Thread> seen = new HashSet<>();
+      Thread me, boolean meToWaitInNewWaiter, Call<?> call, Portal portal, Thread next) {
+    List<Wait> path = null; // the waits followed, for the text of a cycle
+    Set<Thread> seen = null;
     Portal queuedOn = portal;
     Thread needed = next;
     while (needed != null) {
@@ -180,21 +176,57 @@ final class WaitGraph {
         return null; // that thread's waiting runs the callback
       }
       if (needed == me) {
-        return "Deadlock: waiting here would close a cycle of waits:\n  "
-            + String.join("\n  ", steps);
+        String where = meToWaitInNewWaiter ? "to be queued on " + portal.name() : where(call);
+        return cycleText(me, call, where, path);
       }
-      if (wait == null || !seen.add(needed)) {
-        return null; // not blocked: it gets to the call; or a cycle that does not involve us
+      if (wait == null) {
+        return null; // not blocked: it gets to the call
+      }
+      if (seen == null) {
+        seen = new HashSet<>();
+        path = new ArrayList<>();
+      }
+      if (!seen.add(needed)) {
+        return null; // a cycle that does not involve us
       }
       Call<?> current = wait.call;
       if (current.isDone()) {
         return null; // that thread is waking up
       }
-      steps.add(needed.getName() + " waits for " + current + " (" + where(current) + ")");
-      queuedOn = current.runner().orElse(null);
+      path.add(wait);
+      queuedOn = runnerOf(current);
       needed = neededBy(current);
     }
     return null;
+  }
+
+  private static String cycleText(Thread me, Call<?> call, String where, List<Wait> path) {
+    StringBuilder text =
+        new StringBuilder("Deadlock: waiting here would close a cycle of waits:\n  ")
+            .append(me.getName())
+            .append(" waits for ")
+            .append(call)
+            .append(" (")
+            .append(where)
+            .append(')');
+    if (path != null) {
+      for (Wait wait : path) {
+        text.append("\n  ")
+            .append(wait.thread.getName())
+            .append(" waits for ")
+            .append(wait.call)
+            .append(" (")
+            .append(where(wait.call))
+            .append(')');
+      }
+    }
+    return text.toString();
+  }
+
+  private static Portal runnerOf(Call<?> call) {
+    return call instanceof CapturedCall
+        ? ((CapturedCall<?>) call).runnerOrNull()
+        : call.runner().orElse(null);
   }
 
   /** The thread that must make progress for {@code call} to end, if one alone must. */
@@ -210,7 +242,7 @@ final class WaitGraph {
     if (!c.isPending()) {
       return null; // completing, or async in flight: who completes the stage is not known
     }
-    Portal portal = c.runner().orElse(null);
+    Portal portal = c.runnerOrNull();
     return portal == null ? null : threadOf(portal);
   }
 

@@ -13,7 +13,12 @@ import org.portal4j.Waiter;
  */
 final class WaiterRegistry {
 
-  private final ConcurrentHashMap<Thread, List<Waiter<?>>> byThread = new ConcurrentHashMap<>();
+  /**
+   * Per owner thread: its one waiter (the common case, no list to copy) or an immutable list of
+   * them, innermost last.
+   */
+  private final ConcurrentHashMap<Thread, Object> byThread = new ConcurrentHashMap<>();
+
   private final ConcurrentHashMap<Call<?>, Waiter<?>> byCall = new ConcurrentHashMap<>();
 
   /**
@@ -27,29 +32,40 @@ final class WaiterRegistry {
       throw new IllegalStateException(
           waiter.call() + " already has a waiter on " + existing.owner().getName());
     }
-    byThread.compute(
-        waiter.owner(),
-        (thread, list) -> {
-          List<Waiter<?>> copy = list == null ? new ArrayList<>(1) : new ArrayList<>(list);
-          copy.add(waiter);
-          return List.copyOf(copy);
-        });
+    if (byThread.putIfAbsent(waiter.owner(), waiter) != null) {
+      byThread.compute(
+          waiter.owner(),
+          (thread, entry) -> {
+            List<Waiter<?>> copy = new ArrayList<>(listOf(entry));
+            copy.add(waiter);
+            return List.copyOf(copy);
+          });
+    }
   }
 
   /** Removes {@code waiter}; harmless if it is not registered. */
   void deregister(Waiter<?> waiter) {
     byCall.remove(waiter.call(), waiter);
-    byThread.computeIfPresent(
-        waiter.owner(),
-        (thread, list) -> {
-          List<Waiter<?>> copy = new ArrayList<>(list);
-          copy.remove(waiter);
-          return copy.isEmpty() ? null : List.copyOf(copy);
-        });
+    if (!byThread.remove(waiter.owner(), waiter)) {
+      byThread.computeIfPresent(
+          waiter.owner(),
+          (thread, entry) -> {
+            List<Waiter<?>> copy = new ArrayList<>(listOf(entry));
+            copy.remove(waiter);
+            return copy.isEmpty() ? null : copy.size() == 1 ? copy.get(0) : List.copyOf(copy);
+          });
+    }
   }
 
+  /** The waiters of {@code thread}, innermost last. */
   List<Waiter<?>> forThread(Thread thread) {
-    return byThread.getOrDefault(thread, List.of());
+    Object entry = byThread.get(thread);
+    return entry == null ? List.of() : listOf(entry);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Waiter<?>> listOf(Object entry) {
+    return entry instanceof Waiter ? List.of((Waiter<?>) entry) : (List<Waiter<?>>) entry;
   }
 
   Optional<Waiter<?>> of(Call<?> call) {

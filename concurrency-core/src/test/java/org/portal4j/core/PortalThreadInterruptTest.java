@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -74,12 +72,10 @@ class PortalThreadInterruptTest {
     CallTestSupport.awaitCondition(() -> idle(thread), name + " is idle");
 
     thread.interrupt();
-    // Give the thread the chance to take the interrupt while idle. A portal may also keep the flag
-    // until its next call (and clear it then), so this wait does not fail.
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (thread.isInterrupted() && System.nanoTime() - end < 0) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-    }
+    // The idle thread takes the interrupt as a wake-up and parks again: left set, the flag would
+    // make every park return at once and the thread spin until its next call.
+    CallTestSupport.awaitCondition(
+        () -> !thread.isInterrupted() && idle(thread), name + " dropped the interrupt and parked");
 
     Call<Boolean> next = portal.submit(Call.of(() -> Thread.currentThread().isInterrupted()));
     assertFalse(next.result(WAIT), "the next call ran with the interrupt flag set");

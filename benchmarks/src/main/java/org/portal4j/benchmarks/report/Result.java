@@ -104,8 +104,8 @@ record Result(
   }
 
   /**
-   * Whether the 99.9% confidence intervals of the two means overlap: then the run does not tell
-   * the two apart, whatever the ratio of their medians says.
+   * Whether the 99.9% confidence intervals of the two means overlap: then the run does not tell the
+   * two apart, whatever the ratio of their medians says.
    */
   boolean overlaps(Result other) {
     return low() <= other.high() && other.low() <= high();

@@ -106,7 +106,13 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   private final boolean daemon;
   private final boolean runOnce;
   private final Executor executor; // null: a thread of its own
-  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+  /**
+   * What the portal's thread runs, in order: calls themselves (no wrapper per call) and plain tasks
+   * ({@link Runnable}s that are not calls: see {@link #enqueue}).
+   */
+  private final ConcurrentLinkedQueue<Object> tasks = new ConcurrentLinkedQueue<>();
+
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final AtomicBoolean ended = new AtomicBoolean();
@@ -290,7 +296,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       }
       call.setRunner(this); // throws if the call has a runner: nothing has changed yet
       submitted = true;
-      tasks.offer(new CallTask(call));
+      tasks.offer(call);
       launch = markStartedLocked();
       if (runOnce) {
         shutdownLocked();
@@ -323,7 +329,8 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
                 + name
                 + (s == State.TERMINATED ? ": it has terminated" : ": it has been shut down"));
       }
-      tasks.offer(task);
+      // A task that is also a Call is run as a task: queued alone, it would be taken for one.
+      tasks.offer(task instanceof Call ? (Runnable) ((Runnable) task)::run : task);
       launch = markStartedLocked();
     } finally {
       lock.unlock();
@@ -696,6 +703,9 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       // sees the other.
       if (tasks.isEmpty() && state != State.TERMINATED) {
         LockSupport.park(this);
+        // An interrupt that reached the idle thread belongs to no call: it was a wake-up. Left
+        // set, it would make every park return at once and the idle thread spin.
+        Thread.interrupted();
       }
       idle = false;
     }
@@ -711,7 +721,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   private boolean runTasks(int budget) {
     boolean heldBack = false;
     for (int ran = 0; ran < budget; ran++) {
-      Runnable task = tasks.poll();
+      Object task = tasks.poll();
       if (task == null) {
         break;
       }
@@ -719,7 +729,17 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
         heldBack = true;
       }
       try {
-        task.run();
+        if (task instanceof Call) {
+          Call<?> call = (Call<?>) task;
+          running = call;
+          try {
+            runCall(call);
+          } finally {
+            running = null;
+          }
+        } else {
+          ((Runnable) task).run();
+        }
       } catch (Throwable t) {
         log.error("Task {} threw on {}", task, name, t);
       }
@@ -789,9 +809,9 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     boolean shutdownPending = false;
     int cancelled = 0;
     int dropped = 0;
-    for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
-      if (task instanceof CallTask) {
-        if (((CallTask) task).call.cancel(refused)) {
+    for (Object task = tasks.poll(); task != null; task = tasks.poll()) {
+      if (task instanceof Call) {
+        if (((Call<?>) task).cancel(refused)) {
           cancelled++;
         }
       } else if (task instanceof ShutdownMarker) {
@@ -817,8 +837,8 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   /** Cancels every call still queued with {@code cause}; returns how many it cancelled. */
   private int cancelQueued(Throwable cause) {
     int cancelled = 0;
-    for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
-      if (task instanceof CallTask && ((CallTask) task).call.cancel(cause)) {
+    for (Object task = tasks.poll(); task != null; task = tasks.poll()) {
+      if (task instanceof Call && ((Call<?>) task).cancel(cause)) {
         cancelled++;
       }
     }
@@ -827,30 +847,6 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
 
   private static PortalSupport support() {
     return RuntimeBinding.runtime().portalSupport();
-  }
-
-  /** Runs a call and marks it as the portal's running call meanwhile. */
-  private final class CallTask implements Runnable {
-    final Call<?> call;
-
-    CallTask(Call<?> call) {
-      this.call = call;
-    }
-
-    @Override
-    public void run() {
-      running = call;
-      try {
-        runCall(call);
-      } finally {
-        running = null;
-      }
-    }
-
-    @Override
-    public String toString() {
-      return call.toString();
-    }
   }
 
   /** Queued by shutdown(): every call queued before it has run when it runs. */

@@ -1,0 +1,133 @@
+package org.portal4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.portal4j.core.CallTestSupport.WAIT;
+
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.portal4j.Call;
+import org.portal4j.CallTimeoutException;
+
+/**
+ * Far deadlines (DESIGN.md, timeouts; issue 12: no per-call timer where the deadline is far): a
+ * call whose timeout is {@link FarDeadlines#FAR_NANOS} or more gets no timer of its own unless its
+ * deadline comes near, still times out on time, never early, and is forgotten soon after it ends.
+ */
+@Timeout(60)
+class FarDeadlinesTest {
+
+  private static final Duration FAR = Duration.ofNanos(FarDeadlines.FAR_NANOS);
+
+  private static int timersQueued() throws Exception {
+    return TimeoutScheduler.callOnTimerThread(TimeoutScheduler::queuedForTest);
+  }
+
+  @Test
+  void aFarDeadlineFiresOnTimeAndNeverEarly() throws Exception {
+    Duration timeout = FAR.plusMillis(250);
+    Call<String> call = Call.of("sleeps-past-its-deadline", () -> blockUntilInterrupted());
+    call.setTimeout(timeout);
+    long start = System.nanoTime();
+    CallTestSupport.RunThread runner = new CallTestSupport.RunThread(call, "far-deadline-runner");
+    runner.thread.start();
+    assertThrows(CallTimeoutException.class, () -> call.result(WAIT));
+    long elapsed = System.nanoTime() - start;
+    assertTrue(call.isTimedOut());
+    assertTrue(
+        elapsed >= timeout.toNanos(),
+        "timed out after " + TimeUnit.NANOSECONDS.toMillis(elapsed) + " ms, before its deadline");
+    runner.join();
+  }
+
+  @Test
+  void runningCallsWithFarDeadlinesHoldNoTimerEach() throws Exception {
+    int calls = 50;
+    CountDownLatch release = new CountDownLatch(1);
+    List<Thread> runners = new ArrayList<>();
+    List<Call<String>> running = new ArrayList<>();
+    CountDownLatch started = new CountDownLatch(calls);
+    for (int i = 0; i < calls; i++) {
+      Call<String> call =
+          Call.of(
+              "waits-" + i,
+              () -> {
+                started.countDown();
+                release.await();
+                return "released";
+              });
+      call.setTimeout(Duration.ofMinutes(10));
+      running.add(call);
+      Thread runner = new Thread(call::run, "far-" + i);
+      runners.add(runner);
+    }
+    int before = timersQueued();
+    runners.forEach(Thread::start);
+    try {
+      CallTestSupport.await(started, "every call running");
+      int added = timersQueued() - before;
+      assertTrue(added <= 1, calls + " calls with a 10 min timeout added " + added + " timers");
+    } finally {
+      release.countDown();
+    }
+    for (Thread runner : runners) {
+      CallTestSupport.join(runner);
+    }
+    for (Call<String> call : running) {
+      assertEquals("released", call.result(WAIT));
+    }
+  }
+
+  @Test
+  void callsThatEndLongBeforeTheirDeadlineAreForgottenWithinTicks() {
+    for (int i = 0; i < 10_000; i++) {
+      Call<Integer> call = Call.of("quick", () -> 1);
+      call.setTimeout(Duration.ofHours(1));
+      call.run();
+    }
+    CallTestSupport.awaitCondition(
+        () -> {
+          try {
+            return FarDeadlines.watchedForTest() == 0;
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        },
+        "the ended calls forgotten by the sweep");
+  }
+
+  @Test
+  void anEndedCallWithAFarDeadlineIsNotKeptAliveUntilIt() {
+    Call<byte[]> call = Call.of("big", () -> new byte[1 << 20]);
+    call.setTimeout(Duration.ofDays(1));
+    call.run();
+    WeakReference<Call<byte[]>> ref = new WeakReference<>(call);
+    call = null;
+    CallTestSupport.assertCollected(ref, "a call that ended with a 1-day timeout");
+  }
+
+  @Test
+  void aCallCancelledBeforeItsFarDeadlineNeverTimesOut() throws Exception {
+    Call<String> call = Call.of("cancelled", () -> blockUntilInterrupted());
+    call.setTimeout(FAR);
+    CallTestSupport.RunThread runner = new CallTestSupport.RunThread(call, "far-cancelled");
+    runner.thread.start();
+    CallTestSupport.awaitCondition(call::isRunning, "the call running");
+    assertTrue(call.cancel());
+    runner.join();
+    assertTrue(call.isCancelled());
+    assertTrue(!call.isTimedOut(), "a cancelled call was later marked timed out");
+  }
+
+  private static String blockUntilInterrupted() throws InterruptedException {
+    new CountDownLatch(1).await();
+    return "never";
+  }
+}
