@@ -11,6 +11,7 @@
  * @uses org.portal4j.spi.ContextPropagator
  */
 module org.portal4j {
+  requires static org.jspecify;
   requires org.slf4j;
 
   exports org.portal4j;

@@ -9,6 +9,7 @@
  */
 @SuppressWarnings("requires-automatic") // auto-service's annotations, at compile time only
 module org.portal4j.core {
+  requires static org.jspecify;
   requires org.portal4j;
   requires org.slf4j;
   requires static com.google.auto.service;

@@ -8,6 +8,7 @@
 @SuppressWarnings(
     "requires-automatic") // context-propagation and auto-service are automatic modules
 module org.portal4j.micrometer {
+  requires static org.jspecify;
   requires org.portal4j;
   requires context.propagation;
   requires static com.google.auto.service;

@@ -4,6 +4,7 @@
  * org.portal4j.test.tck} that every backend runs.
  */
 module org.portal4j.test {
+  requires static org.jspecify;
   requires transitive org.portal4j;
   requires transitive org.junit.jupiter.api;
   requires org.junit.platform.commons;

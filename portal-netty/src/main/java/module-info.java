@@ -6,6 +6,7 @@
  */
 @SuppressWarnings("requires-automatic") // auto-service's annotations, at compile time only
 module org.portal4j.netty {
+  requires static org.jspecify;
   requires org.portal4j;
   requires io.netty.common;
   requires io.netty.transport;

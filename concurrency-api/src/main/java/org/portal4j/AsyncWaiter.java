@@ -1,6 +1,7 @@
 package org.portal4j;
 
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A waiter for non-blocking callers: {@link #awaitAsync()} never blocks; callbacks run on the event
@@ -8,8 +9,9 @@ import java.util.concurrent.CompletionStage;
  * submitted before {@code awaitAsync()} is called are kept and run once it is.
  *
  * @param <T> the waited call's result type
+ * @since 0.1
  */
-public interface AsyncWaiter<T> extends Waiter<T> {
+public interface AsyncWaiter<T extends @Nullable Object> extends Waiter<T> {
 
   /**
    * Starts running callbacks on the current thread's loop until the call is done, then the done

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.internal.RuntimeBinding;
 
 /**
@@ -49,8 +50,9 @@ import org.portal4j.internal.RuntimeBinding;
  * <p>Calls are created by the runtime ({@code concurrency-core}); equality is identity.
  *
  * @param <T> the result type
+ * @since 0.1
  */
-public interface Call<T> {
+public interface Call<T extends @Nullable Object> {
 
   /**
    * Captures a call of a plain function. The name is derived from the function's class.
@@ -62,7 +64,7 @@ public interface Call<T> {
    * @throws IllegalStateException if no runtime ({@code org.portal4j:concurrency-core}) is on the
    *     class path
    */
-  static <T> Call<T> of(Callable<? extends T> fn) {
+  static <T extends @Nullable Object> Call<T> of(Callable<? extends T> fn) {
     return RuntimeBinding.runtime().calls().newCall(null, fn);
   }
 
@@ -75,7 +77,7 @@ public interface Call<T> {
    * @return a pending call
    * @throws NullPointerException if {@code name} or {@code fn} is null
    */
-  static <T> Call<T> of(String name, Callable<? extends T> fn) {
+  static <T extends @Nullable Object> Call<T> of(String name, Callable<? extends T> fn) {
     return RuntimeBinding.runtime().calls().newCall(requireName(name), fn);
   }
 
@@ -90,7 +92,8 @@ public interface Call<T> {
    * @return a pending call
    * @throws NullPointerException if {@code fn} is null
    */
-  static <T> Call<T> ofAsync(Callable<? extends CompletionStage<? extends T>> fn) {
+  static <T extends @Nullable Object> Call<T> ofAsync(
+      Callable<? extends CompletionStage<? extends T>> fn) {
     return RuntimeBinding.runtime().calls().newAsyncCall(null, fn);
   }
 
@@ -103,7 +106,8 @@ public interface Call<T> {
    * @return a pending call
    * @throws NullPointerException if {@code name} or {@code fn} is null
    */
-  static <T> Call<T> ofAsync(String name, Callable<? extends CompletionStage<? extends T>> fn) {
+  static <T extends @Nullable Object> Call<T> ofAsync(
+      String name, Callable<? extends CompletionStage<? extends T>> fn) {
     return RuntimeBinding.runtime().calls().newAsyncCall(requireName(name), fn);
   }
 
@@ -129,7 +133,7 @@ public interface Call<T> {
    * @throws java.util.concurrent.CompletionException wrapping a checked exception of {@code fn};
    *     unchecked ones and errors come out as they are
    */
-  static <T> T shield(Callable<? extends T> fn) {
+  static <T extends @Nullable Object> T shield(Callable<? extends T> fn) {
     return RuntimeBinding.runtime().calls().shield(fn);
   }
 
@@ -206,7 +210,7 @@ public interface Call<T> {
    * @throws IllegalArgumentException if {@code timeout} is negative
    * @throws IllegalStateException if the call has already started
    */
-  Call<T> setTimeout(Duration timeout);
+  Call<T> setTimeout(@Nullable Duration timeout);
 
   /**
    * The call's timeout.

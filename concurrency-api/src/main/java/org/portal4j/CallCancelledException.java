@@ -9,6 +9,8 @@ import java.util.concurrent.CancellationException;
  *
  * <p>It is a {@link CancellationException}, so code written against {@link
  * java.util.concurrent.Future} handles it without change.
+ *
+ * @since 0.1
  */
 public class CallCancelledException extends CancellationException {
   private static final long serialVersionUID = 1L;

@@ -6,6 +6,8 @@ package org.portal4j;
  * <p>A timed-out call is also a cancelled call ({@link Call#isCancelled()} is true), so this is a
  * {@link CallCancelledException}. It is not {@link java.util.concurrent.TimeoutException}: that one
  * means only that a caller ran out of patience waiting, and leaves the call alone.
+ *
+ * @since 0.1
  */
 public class CallTimeoutException extends CallCancelledException {
   private static final long serialVersionUID = 1L;

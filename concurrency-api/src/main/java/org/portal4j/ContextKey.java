@@ -3,6 +3,7 @@ package org.portal4j;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A context variable: a thread-local value that a {@link Call} captures when it is created and
@@ -23,6 +24,7 @@ import java.util.Map;
  * replaces), so capturing context costs nothing on the hot path.
  *
  * @param <T> the value type
+ * @since 0.1
  */
 public final class ContextKey<T> {
 
@@ -58,7 +60,7 @@ public final class ContextKey<T> {
    * @return the value, null when unset
    */
   @SuppressWarnings("unchecked")
-  public T get() {
+  public @Nullable T get() {
     return (T) VALUES.get().get(this);
   }
 
@@ -68,13 +70,13 @@ public final class ContextKey<T> {
    * @param value the value; null unsets it
    * @return a scope whose {@code close()} restores the previous value
    */
-  public Scope set(T value) {
+  public Scope set(@Nullable T value) {
     T previous = get();
     put(value);
     return () -> put(previous);
   }
 
-  private void put(Object value) {
+  private void put(@Nullable Object value) {
     Map<ContextKey<?>, Object> copy = new HashMap<>(VALUES.get());
     if (value == null) {
       copy.remove(this);
@@ -102,13 +104,21 @@ public final class ContextKey<T> {
   /** Restores an empty context without allocating a scope per call. */
   private static final Scope RESTORE_EMPTY = () -> VALUES.set(Map.of());
 
-  /** Restores what was there before; closing twice is harmless. */
+  /**
+   * Restores what was there before; closing twice is harmless.
+   *
+   * @since 0.1
+   */
   public interface Scope extends AutoCloseable {
     @Override
     void close();
   }
 
-  /** The values of all keys on one thread at one moment. Immutable and thread-safe. */
+  /**
+   * The values of all keys on one thread at one moment. Immutable and thread-safe.
+   *
+   * @since 0.1
+   */
   public static final class Snapshot {
     private final Map<ContextKey<?>, Object> values;
 

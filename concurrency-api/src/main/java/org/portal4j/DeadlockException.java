@@ -14,6 +14,8 @@ package org.portal4j;
  *
  * <p>Nothing is cancelled: the call waited for is left as it was, so that the caller decides what
  * to do with it. It is an {@link IllegalStateException}, like every other wait portal4j refuses.
+ *
+ * @since 0.1
  */
 public class DeadlockException extends IllegalStateException {
   private static final long serialVersionUID = 1L;

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.internal.RuntimeBinding;
 
 /**
@@ -50,8 +51,11 @@ public final class FromAsync {
    * @return a future of the call's result
    * @throws NullPointerException if an argument but {@code timeout} is null
    */
-  public static <T> CompletableFuture<T> waitForCallIn(
-      Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallIn(
+      Portal portal,
+      Call<T> call,
+      @Nullable Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks) {
     return RuntimeBinding.runtime()
         .router()
         .waitForCallAsync(requirePortal(portal), call, timeout, doneCallbacks);
@@ -66,8 +70,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> waitForCallIn(
-      Portal portal, Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallIn(
+      Portal portal, Call<T> call, @Nullable Duration timeout) {
     return waitForCallIn(portal, call, timeout, List.of());
   }
 
@@ -79,7 +83,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> waitForCallIn(Portal portal, Call<T> call) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallIn(
+      Portal portal, Call<T> call) {
     return waitForCallIn(portal, call, null, List.of());
   }
 
@@ -94,10 +99,10 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallIn(
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallIn(
       Portal portal,
       Callable<? extends T> fn,
-      Duration timeout,
+      @Nullable Duration timeout,
       Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallIn(portal, Call.<T>of(fn), timeout, doneCallbacks);
   }
@@ -111,8 +116,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallIn(
-      Portal portal, Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallIn(
+      Portal portal, Callable<? extends T> fn, @Nullable Duration timeout) {
     return waitForCallIn(portal, Call.<T>of(fn), timeout, List.of());
   }
 
@@ -124,7 +129,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallIn(Portal portal, Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallIn(
+      Portal portal, Callable<? extends T> fn) {
     return waitForCallIn(portal, Call.<T>of(fn), null, List.of());
   }
 
@@ -138,7 +144,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> callIn(Portal portal, Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> CompletableFuture<T> callIn(
+      Portal portal, Call<T> call, @Nullable Duration timeout) {
     return waitForCallIn(portal, call, timeout, List.of());
   }
 
@@ -150,7 +157,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> callIn(Portal portal, Call<T> call) {
+  public static <T extends @Nullable Object> CompletableFuture<T> callIn(
+      Portal portal, Call<T> call) {
     return waitForCallIn(portal, call, null, List.of());
   }
 
@@ -163,8 +171,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> callIn(
-      Portal portal, Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> CompletableFuture<T> callIn(
+      Portal portal, Callable<? extends T> fn, @Nullable Duration timeout) {
     return waitForCallIn(portal, Call.<T>of(fn), timeout, List.of());
   }
 
@@ -176,7 +184,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> callIn(Portal portal, Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> CompletableFuture<T> callIn(
+      Portal portal, Callable<? extends T> fn) {
     return waitForCallIn(portal, Call.<T>of(fn), null, List.of());
   }
 
@@ -190,7 +199,8 @@ public final class FromAsync {
    * @return the same call, submitted
    * @throws NullPointerException if {@code portal} or {@code call} is null
    */
-  public static <T> Call<T> callSoonIn(Portal portal, Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> Call<T> callSoonIn(
+      Portal portal, Call<T> call, @Nullable Duration timeout) {
     return RuntimeBinding.runtime().router().callSoon(requirePortal(portal), call, timeout);
   }
 
@@ -202,7 +212,7 @@ public final class FromAsync {
    * @param <T> the result type
    * @return the same call, submitted
    */
-  public static <T> Call<T> callSoonIn(Portal portal, Call<T> call) {
+  public static <T extends @Nullable Object> Call<T> callSoonIn(Portal portal, Call<T> call) {
     return callSoonIn(portal, call, null);
   }
 
@@ -215,7 +225,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return the new call, submitted
    */
-  public static <T> Call<T> callSoonIn(Portal portal, Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> Call<T> callSoonIn(
+      Portal portal, Callable<? extends T> fn, @Nullable Duration timeout) {
     return callSoonIn(portal, Call.<T>of(fn), timeout);
   }
 
@@ -227,7 +238,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return the new call, submitted
    */
-  public static <T> Call<T> callSoonIn(Portal portal, Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> Call<T> callSoonIn(
+      Portal portal, Callable<? extends T> fn) {
     return callSoonIn(portal, Call.<T>of(fn), null);
   }
 
@@ -243,8 +255,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> waitForCallInNewThread(
-      Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInNewThread(
+      Call<T> call, @Nullable Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallIn(newThread(), call, timeout, doneCallbacks);
   }
 
@@ -257,7 +269,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> waitForCallInNewThread(Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInNewThread(
+      Call<T> call, @Nullable Duration timeout) {
     return waitForCallIn(newThread(), call, timeout);
   }
 
@@ -269,7 +282,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> waitForCallInNewThread(Call<T> call) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInNewThread(
+      Call<T> call) {
     return waitForCallIn(newThread(), call);
   }
 
@@ -283,8 +297,10 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallInNewThread(
-      Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInNewThread(
+      Callable<? extends T> fn,
+      @Nullable Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallInNewThread(Call.<T>of(fn), timeout, doneCallbacks);
   }
 
@@ -297,8 +313,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallInNewThread(
-      Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInNewThread(
+      Callable<? extends T> fn, @Nullable Duration timeout) {
     return waitForCallInNewThread(Call.<T>of(fn), timeout);
   }
 
@@ -310,7 +326,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallInNewThread(Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInNewThread(
+      Callable<? extends T> fn) {
     return waitForCallInNewThread(Call.<T>of(fn));
   }
 
@@ -323,7 +340,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> callInNewThread(Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> CompletableFuture<T> callInNewThread(
+      Call<T> call, @Nullable Duration timeout) {
     return callIn(newThread(), call, timeout);
   }
 
@@ -334,7 +352,7 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> callInNewThread(Call<T> call) {
+  public static <T extends @Nullable Object> CompletableFuture<T> callInNewThread(Call<T> call) {
     return callIn(newThread(), call);
   }
 
@@ -347,8 +365,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> callInNewThread(
-      Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> CompletableFuture<T> callInNewThread(
+      Callable<? extends T> fn, @Nullable Duration timeout) {
     return callInNewThread(Call.<T>of(fn), timeout);
   }
 
@@ -360,7 +378,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> callInNewThread(Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> CompletableFuture<T> callInNewThread(
+      Callable<? extends T> fn) {
     return callInNewThread(Call.<T>of(fn));
   }
 
@@ -373,7 +392,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return the same call, submitted
    */
-  public static <T> Call<T> callSoonInNewThread(Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> Call<T> callSoonInNewThread(
+      Call<T> call, @Nullable Duration timeout) {
     return callSoonIn(newThread(), call, timeout);
   }
 
@@ -385,7 +405,7 @@ public final class FromAsync {
    * @param <T> the result type
    * @return the same call, submitted
    */
-  public static <T> Call<T> callSoonInNewThread(Call<T> call) {
+  public static <T extends @Nullable Object> Call<T> callSoonInNewThread(Call<T> call) {
     return callSoonIn(newThread(), call);
   }
 
@@ -398,7 +418,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return the new call, submitted
    */
-  public static <T> Call<T> callSoonInNewThread(Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> Call<T> callSoonInNewThread(
+      Callable<? extends T> fn, @Nullable Duration timeout) {
     return callSoonInNewThread(Call.<T>of(fn), timeout);
   }
 
@@ -410,7 +431,7 @@ public final class FromAsync {
    * @param <T> the result type
    * @return the new call, submitted
    */
-  public static <T> Call<T> callSoonInNewThread(Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> Call<T> callSoonInNewThread(Callable<? extends T> fn) {
     return callSoonInNewThread(Call.<T>of(fn));
   }
 
@@ -426,8 +447,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> waitForCallInLoopThread(
-      Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInLoopThread(
+      Call<T> call, @Nullable Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallIn(globalLoop(call, doneCallbacks), call, timeout, doneCallbacks);
   }
 
@@ -440,7 +461,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> waitForCallInLoopThread(Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInLoopThread(
+      Call<T> call, @Nullable Duration timeout) {
     return waitForCallIn(globalLoop(call), call, timeout);
   }
 
@@ -451,7 +473,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> waitForCallInLoopThread(Call<T> call) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInLoopThread(
+      Call<T> call) {
     return waitForCallIn(globalLoop(call), call);
   }
 
@@ -465,8 +488,10 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallInLoopThread(
-      Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInLoopThread(
+      Callable<? extends T> fn,
+      @Nullable Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallInLoopThread(Call.<T>of(fn), timeout, doneCallbacks);
   }
 
@@ -479,8 +504,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallInLoopThread(
-      Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInLoopThread(
+      Callable<? extends T> fn, @Nullable Duration timeout) {
     return waitForCallInLoopThread(Call.<T>of(fn), timeout);
   }
 
@@ -491,7 +516,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> waitForCallInLoopThread(Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInLoopThread(
+      Callable<? extends T> fn) {
     return waitForCallInLoopThread(Call.<T>of(fn));
   }
 
@@ -503,7 +529,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> callInLoopThread(Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> CompletableFuture<T> callInLoopThread(
+      Call<T> call, @Nullable Duration timeout) {
     return callIn(globalLoop(call), call, timeout);
   }
 
@@ -514,7 +541,7 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  public static <T> CompletableFuture<T> callInLoopThread(Call<T> call) {
+  public static <T extends @Nullable Object> CompletableFuture<T> callInLoopThread(Call<T> call) {
     return callIn(globalLoop(call), call);
   }
 
@@ -526,8 +553,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> callInLoopThread(
-      Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> CompletableFuture<T> callInLoopThread(
+      Callable<? extends T> fn, @Nullable Duration timeout) {
     return callInLoopThread(Call.<T>of(fn), timeout);
   }
 
@@ -538,7 +565,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return a future of the function's result
    */
-  public static <T> CompletableFuture<T> callInLoopThread(Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> CompletableFuture<T> callInLoopThread(
+      Callable<? extends T> fn) {
     return callInLoopThread(Call.<T>of(fn));
   }
 
@@ -550,7 +578,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return the same call, submitted
    */
-  public static <T> Call<T> callSoonInLoopThread(Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> Call<T> callSoonInLoopThread(
+      Call<T> call, @Nullable Duration timeout) {
     return callSoonIn(globalLoop(call), call, timeout);
   }
 
@@ -561,7 +590,7 @@ public final class FromAsync {
    * @param <T> the result type
    * @return the same call, submitted
    */
-  public static <T> Call<T> callSoonInLoopThread(Call<T> call) {
+  public static <T extends @Nullable Object> Call<T> callSoonInLoopThread(Call<T> call) {
     return callSoonIn(globalLoop(call), call);
   }
 
@@ -574,7 +603,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return the new call, submitted
    */
-  public static <T> Call<T> callSoonInLoopThread(Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> Call<T> callSoonInLoopThread(
+      Callable<? extends T> fn, @Nullable Duration timeout) {
     return callSoonInLoopThread(Call.<T>of(fn), timeout);
   }
 
@@ -585,7 +615,8 @@ public final class FromAsync {
    * @param <T> the result type
    * @return the new call, submitted
    */
-  public static <T> Call<T> callSoonInLoopThread(Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> Call<T> callSoonInLoopThread(
+      Callable<? extends T> fn) {
     return callSoonInLoopThread(Call.<T>of(fn));
   }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.internal.RuntimeBinding;
 
 /**
@@ -53,8 +54,11 @@ public final class FromSync {
    * @return the call's result
    * @throws NullPointerException if an argument but {@code timeout} is null
    */
-  public static <T> T waitForCallIn(
-      Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T extends @Nullable Object> T waitForCallIn(
+      Portal portal,
+      Call<T> call,
+      @Nullable Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks) {
     return RuntimeBinding.runtime()
         .router()
         .waitForCall(requirePortal(portal), call, timeout, doneCallbacks);
@@ -69,7 +73,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T waitForCallIn(Portal portal, Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> T waitForCallIn(
+      Portal portal, Call<T> call, @Nullable Duration timeout) {
     return waitForCallIn(portal, call, timeout, List.of());
   }
 
@@ -81,7 +86,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T waitForCallIn(Portal portal, Call<T> call) {
+  public static <T extends @Nullable Object> T waitForCallIn(Portal portal, Call<T> call) {
     return waitForCallIn(portal, call, null, List.of());
   }
 
@@ -96,10 +101,10 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T waitForCallIn(
+  public static <T extends @Nullable Object> T waitForCallIn(
       Portal portal,
       Callable<? extends T> fn,
-      Duration timeout,
+      @Nullable Duration timeout,
       Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallIn(portal, Call.<T>of(fn), timeout, doneCallbacks);
   }
@@ -113,7 +118,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T waitForCallIn(Portal portal, Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> T waitForCallIn(
+      Portal portal, Callable<? extends T> fn, @Nullable Duration timeout) {
     return waitForCallIn(portal, Call.<T>of(fn), timeout, List.of());
   }
 
@@ -125,7 +131,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T waitForCallIn(Portal portal, Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> T waitForCallIn(
+      Portal portal, Callable<? extends T> fn) {
     return waitForCallIn(portal, Call.<T>of(fn), null, List.of());
   }
 
@@ -139,7 +146,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T callIn(Portal portal, Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> T callIn(
+      Portal portal, Call<T> call, @Nullable Duration timeout) {
     return waitForCallIn(portal, call, timeout, List.of());
   }
 
@@ -151,7 +159,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T callIn(Portal portal, Call<T> call) {
+  public static <T extends @Nullable Object> T callIn(Portal portal, Call<T> call) {
     return waitForCallIn(portal, call, null, List.of());
   }
 
@@ -164,7 +172,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T callIn(Portal portal, Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> T callIn(
+      Portal portal, Callable<? extends T> fn, @Nullable Duration timeout) {
     return waitForCallIn(portal, Call.<T>of(fn), timeout, List.of());
   }
 
@@ -176,7 +185,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T callIn(Portal portal, Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> T callIn(Portal portal, Callable<? extends T> fn) {
     return waitForCallIn(portal, Call.<T>of(fn), null, List.of());
   }
 
@@ -190,7 +199,8 @@ public final class FromSync {
    * @return the same call, submitted
    * @throws NullPointerException if {@code portal} or {@code call} is null
    */
-  public static <T> Call<T> callSoonIn(Portal portal, Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> Call<T> callSoonIn(
+      Portal portal, Call<T> call, @Nullable Duration timeout) {
     return RuntimeBinding.runtime().router().callSoon(requirePortal(portal), call, timeout);
   }
 
@@ -202,7 +212,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the same call, submitted
    */
-  public static <T> Call<T> callSoonIn(Portal portal, Call<T> call) {
+  public static <T extends @Nullable Object> Call<T> callSoonIn(Portal portal, Call<T> call) {
     return callSoonIn(portal, call, null);
   }
 
@@ -215,7 +225,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the new call, submitted
    */
-  public static <T> Call<T> callSoonIn(Portal portal, Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> Call<T> callSoonIn(
+      Portal portal, Callable<? extends T> fn, @Nullable Duration timeout) {
     return callSoonIn(portal, Call.<T>of(fn), timeout);
   }
 
@@ -227,7 +238,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the new call, submitted
    */
-  public static <T> Call<T> callSoonIn(Portal portal, Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> Call<T> callSoonIn(
+      Portal portal, Callable<? extends T> fn) {
     return callSoonIn(portal, Call.<T>of(fn), null);
   }
 
@@ -243,8 +255,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T waitForCallInNewThread(
-      Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T extends @Nullable Object> T waitForCallInNewThread(
+      Call<T> call, @Nullable Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallIn(newThread(), call, timeout, doneCallbacks);
   }
 
@@ -257,7 +269,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T waitForCallInNewThread(Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> T waitForCallInNewThread(
+      Call<T> call, @Nullable Duration timeout) {
     return waitForCallIn(newThread(), call, timeout);
   }
 
@@ -269,7 +282,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T waitForCallInNewThread(Call<T> call) {
+  public static <T extends @Nullable Object> T waitForCallInNewThread(Call<T> call) {
     return waitForCallIn(newThread(), call);
   }
 
@@ -283,8 +296,10 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T waitForCallInNewThread(
-      Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T extends @Nullable Object> T waitForCallInNewThread(
+      Callable<? extends T> fn,
+      @Nullable Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallInNewThread(Call.<T>of(fn), timeout, doneCallbacks);
   }
 
@@ -297,7 +312,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T waitForCallInNewThread(Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> T waitForCallInNewThread(
+      Callable<? extends T> fn, @Nullable Duration timeout) {
     return waitForCallInNewThread(Call.<T>of(fn), timeout);
   }
 
@@ -309,7 +325,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T waitForCallInNewThread(Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> T waitForCallInNewThread(Callable<? extends T> fn) {
     return waitForCallInNewThread(Call.<T>of(fn));
   }
 
@@ -322,7 +338,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T callInNewThread(Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> T callInNewThread(
+      Call<T> call, @Nullable Duration timeout) {
     return callIn(newThread(), call, timeout);
   }
 
@@ -333,7 +350,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T callInNewThread(Call<T> call) {
+  public static <T extends @Nullable Object> T callInNewThread(Call<T> call) {
     return callIn(newThread(), call);
   }
 
@@ -346,7 +363,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T callInNewThread(Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> T callInNewThread(
+      Callable<? extends T> fn, @Nullable Duration timeout) {
     return callInNewThread(Call.<T>of(fn), timeout);
   }
 
@@ -358,7 +376,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T callInNewThread(Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> T callInNewThread(Callable<? extends T> fn) {
     return callInNewThread(Call.<T>of(fn));
   }
 
@@ -371,7 +389,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the same call, submitted
    */
-  public static <T> Call<T> callSoonInNewThread(Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> Call<T> callSoonInNewThread(
+      Call<T> call, @Nullable Duration timeout) {
     return callSoonIn(newThread(), call, timeout);
   }
 
@@ -383,7 +402,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the same call, submitted
    */
-  public static <T> Call<T> callSoonInNewThread(Call<T> call) {
+  public static <T extends @Nullable Object> Call<T> callSoonInNewThread(Call<T> call) {
     return callSoonIn(newThread(), call);
   }
 
@@ -396,7 +415,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the new call, submitted
    */
-  public static <T> Call<T> callSoonInNewThread(Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> Call<T> callSoonInNewThread(
+      Callable<? extends T> fn, @Nullable Duration timeout) {
     return callSoonInNewThread(Call.<T>of(fn), timeout);
   }
 
@@ -408,7 +428,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the new call, submitted
    */
-  public static <T> Call<T> callSoonInNewThread(Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> Call<T> callSoonInNewThread(Callable<? extends T> fn) {
     return callSoonInNewThread(Call.<T>of(fn));
   }
 
@@ -424,8 +444,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T waitForCallInLoopThread(
-      Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T extends @Nullable Object> T waitForCallInLoopThread(
+      Call<T> call, @Nullable Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallIn(globalLoop(call, doneCallbacks), call, timeout, doneCallbacks);
   }
 
@@ -438,7 +458,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T waitForCallInLoopThread(Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> T waitForCallInLoopThread(
+      Call<T> call, @Nullable Duration timeout) {
     return waitForCallIn(globalLoop(call), call, timeout);
   }
 
@@ -449,7 +470,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T waitForCallInLoopThread(Call<T> call) {
+  public static <T extends @Nullable Object> T waitForCallInLoopThread(Call<T> call) {
     return waitForCallIn(globalLoop(call), call);
   }
 
@@ -463,8 +484,10 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T waitForCallInLoopThread(
-      Callable<? extends T> fn, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public static <T extends @Nullable Object> T waitForCallInLoopThread(
+      Callable<? extends T> fn,
+      @Nullable Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks) {
     return waitForCallInLoopThread(Call.<T>of(fn), timeout, doneCallbacks);
   }
 
@@ -477,7 +500,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T waitForCallInLoopThread(Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> T waitForCallInLoopThread(
+      Callable<? extends T> fn, @Nullable Duration timeout) {
     return waitForCallInLoopThread(Call.<T>of(fn), timeout);
   }
 
@@ -488,7 +512,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T waitForCallInLoopThread(Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> T waitForCallInLoopThread(Callable<? extends T> fn) {
     return waitForCallInLoopThread(Call.<T>of(fn));
   }
 
@@ -500,7 +524,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T callInLoopThread(Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> T callInLoopThread(
+      Call<T> call, @Nullable Duration timeout) {
     return callIn(globalLoop(call), call, timeout);
   }
 
@@ -511,7 +536,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the call's result
    */
-  public static <T> T callInLoopThread(Call<T> call) {
+  public static <T extends @Nullable Object> T callInLoopThread(Call<T> call) {
     return callIn(globalLoop(call), call);
   }
 
@@ -523,7 +548,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T callInLoopThread(Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> T callInLoopThread(
+      Callable<? extends T> fn, @Nullable Duration timeout) {
     return callInLoopThread(Call.<T>of(fn), timeout);
   }
 
@@ -534,7 +560,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the function's result
    */
-  public static <T> T callInLoopThread(Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> T callInLoopThread(Callable<? extends T> fn) {
     return callInLoopThread(Call.<T>of(fn));
   }
 
@@ -546,7 +572,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the same call, submitted
    */
-  public static <T> Call<T> callSoonInLoopThread(Call<T> call, Duration timeout) {
+  public static <T extends @Nullable Object> Call<T> callSoonInLoopThread(
+      Call<T> call, @Nullable Duration timeout) {
     return callSoonIn(globalLoop(call), call, timeout);
   }
 
@@ -557,7 +584,7 @@ public final class FromSync {
    * @param <T> the result type
    * @return the same call, submitted
    */
-  public static <T> Call<T> callSoonInLoopThread(Call<T> call) {
+  public static <T extends @Nullable Object> Call<T> callSoonInLoopThread(Call<T> call) {
     return callSoonIn(globalLoop(call), call);
   }
 
@@ -570,7 +597,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the new call, submitted
    */
-  public static <T> Call<T> callSoonInLoopThread(Callable<? extends T> fn, Duration timeout) {
+  public static <T extends @Nullable Object> Call<T> callSoonInLoopThread(
+      Callable<? extends T> fn, @Nullable Duration timeout) {
     return callSoonInLoopThread(Call.<T>of(fn), timeout);
   }
 
@@ -581,7 +609,8 @@ public final class FromSync {
    * @param <T> the result type
    * @return the new call, submitted
    */
-  public static <T> Call<T> callSoonInLoopThread(Callable<? extends T> fn) {
+  public static <T extends @Nullable Object> Call<T> callSoonInLoopThread(
+      Callable<? extends T> fn) {
     return callSoonInLoopThread(Call.<T>of(fn));
   }
 

@@ -16,6 +16,8 @@ import java.util.concurrent.Executor;
  * <p>As an {@link Executor} it runs plain tasks on the loop thread, in order with submitted calls;
  * tasks are accepted until the loop has terminated, so continuations of in-flight work still run
  * during shutdown.
+ *
+ * @since 0.1
  */
 public interface LoopPortal extends WorkerPortal, Executor {
 

@@ -1,6 +1,7 @@
 package org.portal4j;
 
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Somewhere a {@link Call} can run: another thread, an event loop, or a waiting thread.
@@ -12,6 +13,8 @@ import java.util.concurrent.Callable;
  * FromSync#waitForCallIn}.
  *
  * <p>Implementations must be safe to call from any thread.
+ *
+ * @since 0.1
  */
 public interface Portal {
 
@@ -26,7 +29,7 @@ public interface Portal {
    *     calls for a reason of its own (such as a run-once worker that already has its call)
    * @throws java.util.concurrent.RejectedExecutionException if the portal has been shut down
    */
-  <T> Call<T> submit(Call<T> call);
+  <T extends @Nullable Object> Call<T> submit(Call<T> call);
 
   /**
    * Wraps {@code fn} in a new call ({@link Call#of(Callable)}) and submits it.
@@ -35,7 +38,7 @@ public interface Portal {
    * @param <T> its result type
    * @return the new call
    */
-  default <T> Call<T> submit(Callable<? extends T> fn) {
+  default <T extends @Nullable Object> Call<T> submit(Callable<? extends T> fn) {
     return submit(Call.of(fn));
   }
 

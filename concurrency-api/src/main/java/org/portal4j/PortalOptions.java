@@ -1,5 +1,7 @@
 package org.portal4j;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a new worker or loop portal is made.
  *
@@ -7,8 +9,9 @@ package org.portal4j;
  *     ({@code WorkerThread-N}, {@code EventLoopThread-N})
  * @param daemon whether the portal's thread is a daemon thread
  * @param runOnce whether the portal takes a single call and shuts itself down after it
+ * @since 0.1
  */
-public record PortalOptions(String name, boolean daemon, boolean runOnce) {
+public record PortalOptions(@Nullable String name, boolean daemon, boolean runOnce) {
 
   private static final PortalOptions DEFAULTS = new PortalOptions(null, false, false);
 
@@ -30,9 +33,13 @@ public record PortalOptions(String name, boolean daemon, boolean runOnce) {
     return new Builder();
   }
 
-  /** Builds {@link PortalOptions}; not thread-safe. */
+  /**
+   * Builds {@link PortalOptions}; not thread-safe.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
-    private String name;
+    private @Nullable String name;
     private boolean daemon;
     private boolean runOnce;
 
@@ -44,7 +51,7 @@ public record PortalOptions(String name, boolean daemon, boolean runOnce) {
      * @param name the name, or null to let the portal generate one
      * @return this builder
      */
-    public Builder name(String name) {
+    public Builder name(@Nullable String name) {
       this.name = name;
       return this;
     }

@@ -11,6 +11,8 @@ import org.portal4j.spi.PortalKind;
  * Makes portals with the backend chosen for each {@link PortalKind}: per kind the available {@link
  * org.portal4j.spi.PortalProvider} with the highest priority, unless the system property {@code
  * portal4j.worker} or {@code portal4j.loop} names another one.
+ *
+ * @since 0.1
  */
 public final class Portals {
 

@@ -1,12 +1,15 @@
 package org.portal4j;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A waiter for blocking callers: {@link #await()} blocks the owner thread, running callbacks on it,
  * until the call is done.
  *
  * @param <T> the waited call's result type
+ * @since 0.1
  */
-public interface SyncWaiter<T> extends Waiter<T> {
+public interface SyncWaiter<T extends @Nullable Object> extends Waiter<T> {
 
   /**
    * Runs queued callbacks on this thread until the call is done, then the done callbacks, then

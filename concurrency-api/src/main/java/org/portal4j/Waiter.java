@@ -1,5 +1,7 @@
 package org.portal4j;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Waits for one call without just blocking: while it waits, it runs callbacks that other threads
  * {@linkplain #submit(Call) submit} to it. Code running inside the call finds the waiter with
@@ -12,8 +14,9 @@ package org.portal4j;
  * to or running in its waiter, so waiting never outlasts the call.
  *
  * @param <T> the waited call's result type
+ * @since 0.1
  */
-public interface Waiter<T> extends Portal {
+public interface Waiter<T extends @Nullable Object> extends Portal {
 
   /**
    * Queues {@code callback} to run on the waiting thread. Callable from any thread.
@@ -21,7 +24,7 @@ public interface Waiter<T> extends Portal {
    * @throws IllegalStateException if the waited call is already done
    */
   @Override
-  <C> Call<C> submit(Call<C> callback);
+  <C extends @Nullable Object> Call<C> submit(Call<C> callback);
 
   /**
    * The call this waiter waits for.

@@ -2,9 +2,14 @@ package org.portal4j;
 
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.internal.RuntimeBinding;
 
-/** Makes and finds {@link Waiter}s. */
+/**
+ * Makes and finds {@link Waiter}s.
+ *
+ * @since 0.1
+ */
 public final class Waiters {
 
   private Waiters() {}
@@ -18,7 +23,7 @@ public final class Waiters {
    * @throws NullPointerException if {@code call} is null
    * @throws IllegalStateException if the call already has a waiter
    */
-  public static <T> SyncWaiter<T> sync(Call<T> call) {
+  public static <T extends @Nullable Object> SyncWaiter<T> sync(Call<T> call) {
     if (call == null) {
       throw new NullPointerException("call");
     }
@@ -35,7 +40,7 @@ public final class Waiters {
    * @throws NullPointerException if {@code call} is null
    * @throws IllegalStateException if the call already has a waiter
    */
-  public static <T> AsyncWaiter<T> async(Call<T> call) {
+  public static <T extends @Nullable Object> AsyncWaiter<T> async(Call<T> call) {
     if (call == null) {
       throw new NullPointerException("call");
     }

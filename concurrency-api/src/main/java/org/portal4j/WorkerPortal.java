@@ -13,6 +13,8 @@ import java.time.Duration;
  *
  * <p>An async call ({@link Call#ofAsync}) occupies the worker only while its function runs; the
  * call completes later, when its stage does.
+ *
+ * @since 0.1
  */
 public interface WorkerPortal extends Portal, AutoCloseable {
 

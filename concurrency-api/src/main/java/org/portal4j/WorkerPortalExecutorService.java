@@ -15,6 +15,7 @@ import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link java.util.concurrent.ExecutorService} of {@link Portals#asExecutorService}: every task
@@ -64,7 +65,12 @@ final class WorkerPortalExecutorService extends AbstractExecutorService {
     CallTask<?> task =
         command instanceof CallTask && ((CallTask<?>) command).owner() == this
             ? (CallTask<?>) command
-            : (CallTask<?>) newTaskFor(command, null);
+            : new CallTask<@Nullable Void>(
+                () -> {
+                  command.run();
+                  return null;
+                },
+                command);
     live.add(task);
     try {
       portal.submit(task.call);
@@ -141,15 +147,15 @@ final class WorkerPortalExecutorService extends AbstractExecutorService {
    * which interrupts the worker's thread if it is running (with {@code cancel(false)} too: a call
    * has one way to be cancelled). Running it runs the call on the current thread, if nobody has.
    */
-  private final class CallTask<T> implements RunnableFuture<T> {
+  private final class CallTask<T extends @Nullable Object> implements RunnableFuture<T> {
     final Call<T> call;
     private final Callable<T> task;
-    private final Runnable runnable;
+    private final @Nullable Runnable runnable;
 
     /** Taken by the function as it starts, or by {@link #shutdownNow} for a task never started. */
     final AtomicBoolean claimed = new AtomicBoolean();
 
-    CallTask(Callable<T> task, Runnable runnable) {
+    CallTask(Callable<T> task, @Nullable Runnable runnable) {
       if (task == null) {
         throw new NullPointerException("task");
       }

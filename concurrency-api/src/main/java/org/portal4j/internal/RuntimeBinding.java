@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.spi.ConcurrencyRuntime;
 
 /**
@@ -14,6 +15,8 @@ import org.portal4j.spi.ConcurrencyRuntime;
  * what went wrong as its cause.
  *
  * <p>Internal: not exported to users of the {@code org.portal4j} module.
+ *
+ * @since 0.1
  */
 public final class RuntimeBinding {
 
@@ -64,8 +67,8 @@ public final class RuntimeBinding {
 
   /** Initialisation-on-demand: the class initialiser never throws, so failures stay ISEs. */
   private static final class Holder {
-    static final ConcurrencyRuntime RUNTIME;
-    static final String FAILURE;
+    static final @Nullable ConcurrencyRuntime RUNTIME;
+    static final @Nullable String FAILURE;
     static final List<Throwable> CAUSES;
 
     static {

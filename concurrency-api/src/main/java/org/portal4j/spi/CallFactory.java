@@ -3,6 +3,7 @@ package org.portal4j.spi;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 
 /**
@@ -21,7 +22,7 @@ public interface CallFactory {
    * @param <T> its result type
    * @return a pending call
    */
-  <T> Call<T> newCall(String name, Callable<? extends T> fn);
+  <T extends @Nullable Object> Call<T> newCall(@Nullable String name, Callable<? extends T> fn);
 
   /**
    * Backs {@link Call#ofAsync}.
@@ -31,7 +32,8 @@ public interface CallFactory {
    * @param <T> the stage's result type
    * @return a pending call
    */
-  <T> Call<T> newAsyncCall(String name, Callable<? extends CompletionStage<? extends T>> fn);
+  <T extends @Nullable Object> Call<T> newAsyncCall(
+      @Nullable String name, Callable<? extends CompletionStage<? extends T>> fn);
 
   /**
    * Backs {@link Call#current()}.
@@ -47,5 +49,5 @@ public interface CallFactory {
    * @param <T> its result type
    * @return what it returned
    */
-  <T> T shield(Callable<? extends T> fn);
+  <T extends @Nullable Object> T shield(Callable<? extends T> fn);
 }

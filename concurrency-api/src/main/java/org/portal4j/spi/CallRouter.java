@@ -3,6 +3,7 @@ package org.portal4j.spi;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.Portal;
 
@@ -25,8 +26,11 @@ public interface CallRouter {
    * @param <T> the result type
    * @return the call's result
    */
-  <T> T waitForCall(
-      Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks);
+  <T extends @Nullable Object> T waitForCall(
+      Portal portal,
+      Call<T> call,
+      @Nullable Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks);
 
   /**
    * Backs {@link org.portal4j.FromAsync#waitForCallIn}.
@@ -38,8 +42,11 @@ public interface CallRouter {
    * @param <T> the result type
    * @return a future of the call's result
    */
-  <T> CompletableFuture<T> waitForCallAsync(
-      Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks);
+  <T extends @Nullable Object> CompletableFuture<T> waitForCallAsync(
+      Portal portal,
+      Call<T> call,
+      @Nullable Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks);
 
   /**
    * Backs {@link org.portal4j.FromSync#callSoonIn}.
@@ -50,5 +57,6 @@ public interface CallRouter {
    * @param <T> the result type
    * @return the call, submitted
    */
-  <T> Call<T> callSoon(Portal portal, Call<T> call, Duration timeout);
+  <T extends @Nullable Object> Call<T> callSoon(
+      Portal portal, Call<T> call, @Nullable Duration timeout);
 }

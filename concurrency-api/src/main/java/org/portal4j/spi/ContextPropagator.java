@@ -1,5 +1,6 @@
 package org.portal4j.spi;
 
+import org.jspecify.annotations.Nullable;
 import org.portal4j.ContextKey;
 
 /**
@@ -52,7 +53,7 @@ import org.portal4j.ContextKey;
  * @param <T> the type of the captured value
  * @since 0.1
  */
-public interface ContextPropagator<T> {
+public interface ContextPropagator<T extends @Nullable Object> {
 
   /**
    * Takes the value to carry from the current thread, the one creating a call.
@@ -60,7 +61,7 @@ public interface ContextPropagator<T> {
    * @return the value, or null when there is nothing to carry (the running thread then runs the
    *     call without a value of this kind)
    */
-  T capture();
+  @Nullable T capture();
 
   /**
    * Makes {@code value} the current thread's value (or clears it, for null) until the returned
@@ -70,5 +71,5 @@ public interface ContextPropagator<T> {
    * @return a scope whose {@code close()}, on this same thread, puts back exactly what the thread
    *     had before this method ran; never null (a null is taken as a scope that does nothing)
    */
-  ContextKey.Scope restore(T value);
+  ContextKey.Scope restore(@Nullable T value);
 }

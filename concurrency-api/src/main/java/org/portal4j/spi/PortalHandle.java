@@ -7,6 +7,8 @@ import org.portal4j.Portal;
  * The runtime's hold on a live portal ({@link PortalSupport#register}): what it needs to end the
  * portal's calls when the JVM exits. Portals hand out a private handle, not themselves, so that
  * users of the portal cannot {@link #abandon} it.
+ *
+ * @since 0.1
  */
 public interface PortalHandle {
 

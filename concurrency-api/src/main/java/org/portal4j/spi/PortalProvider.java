@@ -15,6 +15,8 @@ import org.portal4j.WorkerPortal;
  * {@linkplain #priority() priority} is used, unless the system property {@code portal4j.worker}
  * names another ({@code portal4j.loop} for loops). A provider that fails to load or construct is
  * logged and skipped; an exception from {@link #newWorker} or {@link #newLoop} reaches the caller.
+ *
+ * @since 0.1
  */
 public interface PortalProvider {
 

@@ -12,6 +12,8 @@ import org.portal4j.LoopPortal;
  * ConcurrencyRuntime#portalSupport()}; portal authors use it through the support base classes.
  *
  * <p>Every method is thread-safe and returns promptly; none runs the caller's code.
+ *
+ * @since 0.1
  */
 public interface PortalSupport {
 
@@ -45,7 +47,11 @@ public interface PortalSupport {
    */
   ContextKey.Scope bindLoop(LoopPortal loop);
 
-  /** A portal's place in the registry, given up with {@link #close()}. */
+  /**
+   * A portal's place in the registry, given up with {@link #close()}.
+   *
+   * @since 0.1
+   */
   interface Registration extends AutoCloseable {
     /** Removes the portal from the registry; harmless when done twice. */
     @Override

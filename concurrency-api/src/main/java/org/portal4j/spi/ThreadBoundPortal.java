@@ -9,6 +9,8 @@ import org.portal4j.Portal;
  * has not started would never end, and neither would a cycle of threads that each wait for the
  * next; the runtime throws {@link org.portal4j.DeadlockException} instead of hanging. Custom
  * single-thread portals should implement it too.
+ *
+ * @since 0.1
  */
 public interface ThreadBoundPortal extends Portal {
 

@@ -2,6 +2,7 @@ package org.portal4j.spi;
 
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.AsyncWaiter;
 import org.portal4j.Call;
 import org.portal4j.SyncWaiter;
@@ -21,7 +22,7 @@ public interface WaiterFactory {
    * @param <T> its result type
    * @return a waiter owned by the current thread
    */
-  <T> SyncWaiter<T> newSyncWaiter(Call<T> call);
+  <T extends @Nullable Object> SyncWaiter<T> newSyncWaiter(Call<T> call);
 
   /**
    * Backs {@link org.portal4j.Waiters#async}.
@@ -30,7 +31,7 @@ public interface WaiterFactory {
    * @param <T> its result type
    * @return a waiter owned by the current thread
    */
-  <T> AsyncWaiter<T> newAsyncWaiter(Call<T> call);
+  <T extends @Nullable Object> AsyncWaiter<T> newAsyncWaiter(Call<T> call);
 
   /**
    * Backs {@link org.portal4j.Waiters#forThread}.

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.Waiter;
 import org.portal4j.spi.ThreadBoundPortal;
@@ -15,7 +16,7 @@ import org.portal4j.spi.ThreadBoundPortal;
  * done (and runs) or rejected (and the submitter knows): none is silently dropped. Subclasses
  * decide where and when callbacks run.
  */
-abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
+abstract class AbstractWaiter<T extends @Nullable Object> implements Waiter<T>, ThreadBoundPortal {
 
   final Call<T> call;
   final Thread owner;
@@ -30,7 +31,7 @@ abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
   final List<Call<?>> started = new ArrayList<>();
 
   boolean callDone;
-  private List<Call<?>> doneCallbacks; // made on the first one
+  private @Nullable List<Call<?>> doneCallbacks; // made on the first one
   private boolean ended;
 
   AbstractWaiter(Call<T> call, WaiterRegistry registry, ReentrantLock lock) {
@@ -97,7 +98,7 @@ abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
   }
 
   @Override
-  public final <C> Call<C> submit(Call<C> callback) {
+  public final <C extends @Nullable Object> Call<C> submit(Call<C> callback) {
     if (callback == null) {
       throw new NullPointerException("callback");
     }
@@ -120,7 +121,7 @@ abstract class AbstractWaiter<T> implements Waiter<T>, ThreadBoundPortal {
   }
 
   /** Takes the next queued callback and records it as handed over, or null; the lock is held. */
-  final Call<?> takeQueuedLocked() {
+  final @Nullable Call<?> takeQueuedLocked() {
     Call<?> next = queued.poll();
     if (next != null) {
       markStarted(next);

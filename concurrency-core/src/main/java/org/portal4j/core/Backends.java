@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -16,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.spi.PortalKind;
 import org.portal4j.spi.PortalProvider;
 import org.slf4j.Logger;
@@ -39,7 +41,7 @@ final class Backends {
   private final Supplier<Iterator<PortalProvider>> discovery;
   private final Function<String, String> properties;
   private final Map<PortalKind, Choice> choices = new ConcurrentHashMap<>();
-  private volatile List<Candidate> candidates;
+  private volatile @Nullable List<Candidate> candidates;
 
   /** Why providers were skipped when they were loaded: the causes kept for later failures. */
   private final List<Throwable> skipped = new CopyOnWriteArrayList<>();
@@ -59,7 +61,8 @@ final class Backends {
   }
 
   /** What was chosen for a kind: a provider, or the failure to throw at every use. */
-  private record Choice(PortalProvider provider, IllegalStateException failure) {}
+  private record Choice(
+      @Nullable PortalProvider provider, @Nullable IllegalStateException failure) {}
 
   Backends(Supplier<Iterator<PortalProvider>> discovery, Function<String, String> properties) {
     this.discovery = discovery;
@@ -90,16 +93,17 @@ final class Backends {
 
   PortalProvider provider(PortalKind kind) {
     Choice choice = choices.computeIfAbsent(kind, this::choose);
-    if (choice.failure() != null) {
+    IllegalStateException failure = choice.failure();
+    if (failure != null) {
       // A new exception per use, with the first one's message and what it kept: stack traces
       // show where each use came from.
-      IllegalStateException e = new IllegalStateException(choice.failure().getMessage());
-      for (Throwable why : choice.failure().getSuppressed()) {
+      IllegalStateException e = new IllegalStateException(failure.getMessage());
+      for (Throwable why : failure.getSuppressed()) {
         e.addSuppressed(why);
       }
       throw e;
     }
-    return choice.provider();
+    return Objects.requireNonNull(choice.provider(), "a choice that did not fail has a provider");
   }
 
   Map<PortalKind, String> names() {
@@ -226,7 +230,7 @@ final class Backends {
   }
 
   /** Asks a provider about itself, once; null (and a WARN) if it cannot answer. */
-  private Candidate interview(PortalProvider provider) {
+  private @Nullable Candidate interview(PortalProvider provider) {
     String asking = "name()";
     try {
       String name = provider.name();

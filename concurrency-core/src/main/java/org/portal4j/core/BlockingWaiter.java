@@ -7,6 +7,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
 import org.portal4j.SyncWaiter;
@@ -21,7 +22,8 @@ import org.portal4j.Waiter;
  * waits in a nested one runs from the nested wait, its own waiter's callbacks first, then the outer
  * ones from the innermost out, instead of sitting where nobody looks.
  */
-final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T> {
+final class BlockingWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
+    implements SyncWaiter<T> {
 
   /** What the sync waiters of one thread share. */
   private static final class Station {
@@ -40,7 +42,8 @@ final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T>
   }
 
   /** A new waiter owned by the current thread, registered once fully constructed. */
-  static <T> BlockingWaiter<T> register(Call<T> call, WaiterRegistry registry) {
+  static <T extends @Nullable Object> BlockingWaiter<T> register(
+      Call<T> call, WaiterRegistry registry) {
     BlockingWaiter<T> waiter = new BlockingWaiter<>(call, registry, Station.OF_THREAD.get());
     waiter.publish();
     return waiter;
@@ -134,7 +137,7 @@ final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T>
    * The next callback to run: this waiter's own, else one sent to another waiter of this thread
    * (innermost first), else null once the call is done.
    */
-  private Call<?> nextCallback() throws InterruptedException {
+  private @Nullable Call<?> nextCallback() throws InterruptedException {
     lock.lock();
     try {
       while (true) {
@@ -153,7 +156,7 @@ final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T>
   }
 
   /** A callback queued to an outer sync waiter of this thread; the shared lock is held. */
-  private Call<?> takeForwardedLocked() {
+  private @Nullable Call<?> takeForwardedLocked() {
     List<Waiter<?>> waiters = registry.forThread(owner);
     for (int i = waiters.indexOf(this) - 1; i >= 0; i--) {
       Waiter<?> outer = waiters.get(i);
@@ -171,7 +174,7 @@ final class BlockingWaiter<T> extends AbstractWaiter<T> implements SyncWaiter<T>
    * Whether waiting in this waiter runs the callbacks queued on {@code portal}: this waiter's own,
    * and those of the owner's outer sync waiters.
    */
-  boolean runsCallbacksOf(Object portal) {
+  boolean runsCallbacksOf(@Nullable Object portal) {
     if (portal == this) {
       return true;
     }

@@ -1,6 +1,7 @@
 package org.portal4j.core;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.ContextKey;
 import org.portal4j.spi.ContextPropagator;
 import org.slf4j.Logger;
@@ -32,20 +33,23 @@ final class CallContext {
    * Nothing to carry: shared by every call made where no key, no MDC entry and no custom value is
    * set. Made from the first empty snapshot (a benign race: every empty context is alike).
    */
-  private static CallContext empty;
+  private static @Nullable CallContext empty;
 
   /** Null only if capturing failed. */
-  private final ContextKey.Snapshot keys;
+  private final ContextKey.@Nullable Snapshot keys;
 
-  private final Map<String, String> mdc;
+  private final @Nullable Map<String, String> mdc;
 
   /**
    * What the custom propagators captured, index for index; null when none captured anything (each
    * then restores null).
    */
-  private final Object[] values;
+  private final @Nullable Object @Nullable [] values;
 
-  private CallContext(ContextKey.Snapshot keys, Map<String, String> mdc, Object[] values) {
+  private CallContext(
+      ContextKey.@Nullable Snapshot keys,
+      @Nullable Map<String, String> mdc,
+      @Nullable Object @Nullable [] values) {
     this.keys = keys;
     this.mdc = mdc;
     this.values = values;
@@ -58,21 +62,21 @@ final class CallContext {
 
   /** Captures with these custom propagators (tests pass their own). */
   static CallContext capture(ContextPropagator<Object>[] custom) {
-    ContextKey.Snapshot keys;
+    ContextKey.@Nullable Snapshot keys;
     try {
       keys = ContextKeyPropagator.INSTANCE.capture();
     } catch (Throwable t) {
       warn(ContextKeyPropagator.INSTANCE, "capture", t);
       keys = null;
     }
-    Map<String, String> mdc;
+    @Nullable Map<String, String> mdc;
     try {
       mdc = MdcPropagator.INSTANCE.capture();
     } catch (Throwable t) {
       warn(MdcPropagator.INSTANCE, "capture", t);
       mdc = null;
     }
-    Object[] values = custom.length == 0 ? null : captureCustom(custom);
+    @Nullable Object @Nullable [] values = custom.length == 0 ? null : captureCustom(custom);
     if (keys != null && keys.isEmpty() && mdc == null && values == null) {
       CallContext e = empty;
       if (e == null) {
@@ -85,10 +89,10 @@ final class CallContext {
   }
 
   /** The custom propagators' values, or null when all are null (no array on the common path). */
-  private static Object[] captureCustom(ContextPropagator<Object>[] custom) {
-    Object[] values = null;
+  private static @Nullable Object @Nullable [] captureCustom(ContextPropagator<Object>[] custom) {
+    @Nullable Object[] values = null;
     for (int i = 0; i < custom.length; i++) {
-      Object value;
+      @Nullable Object value;
       try {
         value = custom[i].capture();
       } catch (Throwable t) {
@@ -129,7 +133,7 @@ final class CallContext {
       return builtIn;
     }
     if (custom.length == 1) { // one jar of propagation (the Micrometer bridge): no arrays
-      ContextKey.Scope scope = null;
+      ContextKey.@Nullable Scope scope = null;
       try {
         scope = custom[0].restore(values == null ? null : values[0]);
       } catch (Throwable t) {
@@ -137,7 +141,7 @@ final class CallContext {
       }
       return scope == null ? builtIn : new OpenedOne(builtIn, custom[0], scope);
     }
-    ContextKey.Scope[] opened = new ContextKey.Scope[custom.length];
+    ContextKey.@Nullable Scope[] opened = new ContextKey.Scope[custom.length];
     for (int i = 0; i < custom.length; i++) {
       try {
         opened[i] = custom[i].restore(values == null ? null : values[i]);
@@ -185,12 +189,12 @@ final class CallContext {
   private static final class Opened implements ContextKey.Scope {
     private final ContextKey.Scope builtIn;
     private final ContextPropagator<Object>[] propagators;
-    private final ContextKey.Scope[] scopes;
+    private final ContextKey.@Nullable Scope[] scopes;
 
     Opened(
         ContextKey.Scope builtIn,
         ContextPropagator<Object>[] propagators,
-        ContextKey.Scope[] scopes) {
+        ContextKey.@Nullable Scope[] scopes) {
       this.builtIn = builtIn;
       this.propagators = propagators;
       this.scopes = scopes;

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A call's outcome, and the view that {@link org.portal4j.Call#toCompletableFuture()} returns. Only
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeoutException;
  * makes the call's deadlock check first: on a thread the call needs, it fails fast with {@link
  * IllegalStateException} as {@link CapturedCall#result()} does, instead of hanging.
  */
-final class CallFuture<T> extends CompletableFuture<T> {
+final class CallFuture<T extends @Nullable Object> extends CompletableFuture<T> {
 
   private final CapturedCall<T> call;
 
@@ -39,7 +40,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
   @Override
   public T get() throws InterruptedException, ExecutionException {
-    WaitGraph.Wait wait = enterIfBlocking(this, call);
+    WaitGraph.@Nullable Wait wait = enterIfBlocking(this, call);
     try {
       return super.get();
     } catch (CancellationException e) {
@@ -52,7 +53,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
   @Override
   public T get(long timeout, TimeUnit unit)
       throws InterruptedException, ExecutionException, TimeoutException {
-    WaitGraph.Wait wait = timeout > 0 ? enterIfBlocking(this, call) : null;
+    WaitGraph.@Nullable Wait wait = timeout > 0 ? enterIfBlocking(this, call) : null;
     try {
       return super.get(timeout, unit);
     } catch (CancellationException e) {
@@ -77,7 +78,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
   @Override
   public T join() {
-    WaitGraph.Wait wait = enterIfBlocking(this, call);
+    WaitGraph.@Nullable Wait wait = enterIfBlocking(this, call);
     try {
       return super.join();
     } catch (CancellationException e) {
@@ -97,11 +98,12 @@ final class CallFuture<T> extends CompletableFuture<T> {
   }
 
   /** Registers the wait about to block on {@code view}, which cannot complete before the call. */
-  private static WaitGraph.Wait enterIfBlocking(CompletableFuture<?> view, CapturedCall<?> call) {
+  private static WaitGraph.@Nullable Wait enterIfBlocking(
+      CompletableFuture<?> view, CapturedCall<?> call) {
     return view.isDone() || call.isDone() ? null : WaitGraph.enter(call, null);
   }
 
-  private static void exit(WaitGraph.Wait wait) {
+  private static void exit(WaitGraph.@Nullable Wait wait) {
     if (wait != null) {
       WaitGraph.exit(wait);
     }
@@ -150,7 +152,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
   }
 
   @Override
-  public <U> CompletableFuture<U> newIncompleteFuture() {
+  public <U extends @Nullable Object> CompletableFuture<U> newIncompleteFuture() {
     return new Dependent<>(call);
   }
 
@@ -169,7 +171,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
    * the like): an ordinary future, but blocking on it makes the call's deadlock check, since it
    * cannot complete before the call does.
    */
-  private static final class Dependent<U> extends CompletableFuture<U> {
+  private static final class Dependent<U extends @Nullable Object> extends CompletableFuture<U> {
     private final CapturedCall<?> call;
 
     Dependent(CapturedCall<?> call) {
@@ -178,7 +180,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
     @Override
     public U get() throws InterruptedException, ExecutionException {
-      WaitGraph.Wait wait = enterIfBlocking(this, call);
+      WaitGraph.@Nullable Wait wait = enterIfBlocking(this, call);
       try {
         return super.get();
       } finally {
@@ -189,7 +191,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
     @Override
     public U get(long timeout, TimeUnit unit)
         throws InterruptedException, ExecutionException, TimeoutException {
-      WaitGraph.Wait wait = timeout > 0 ? enterIfBlocking(this, call) : null;
+      WaitGraph.@Nullable Wait wait = timeout > 0 ? enterIfBlocking(this, call) : null;
       try {
         return super.get(timeout, unit);
       } catch (TimeoutException e) { // the JDK's has no message
@@ -202,7 +204,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
     @Override
     public U join() {
-      WaitGraph.Wait wait = enterIfBlocking(this, call);
+      WaitGraph.@Nullable Wait wait = enterIfBlocking(this, call);
       try {
         return super.join();
       } finally {
@@ -211,7 +213,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
     }
 
     @Override
-    public <V> CompletableFuture<V> newIncompleteFuture() {
+    public <V extends @Nullable Object> CompletableFuture<V> newIncompleteFuture() {
       return new Dependent<>(call);
     }
   }

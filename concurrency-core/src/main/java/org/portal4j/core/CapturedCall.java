@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
 import org.portal4j.CallTimeoutException;
@@ -39,12 +41,13 @@ import org.slf4j.LoggerFactory;
  *
  * Whoever moves the call to COMPLETING owns its ending: the function returning, its stage
  * completing, {@link #cancel()} and the timeout race for it, and the losers' outcomes are
- * discarded. The owner sets the final state, completes {@link #future} (which releases waiters),
- * then runs done callbacks. A loser returns only once the owner has set the final state (a cancel
- * runs its callbacks in COMPLETING, which may take a while), so every racer sees the call done when
- * its own step returns: the state machine is linearizable, as {@code CallModelTest} and {@code
- * AsyncCallModelTest} (module model-tests) check. Only a cancel made from inside the owner's own
- * cancel callbacks returns at once, seeing the call still completing.
+ * discarded. The owner sets the final state, then releases waiters (and completes the {@link
+ * CallFuture} view, if one was made), then runs done callbacks. A loser returns only once the owner
+ * has set the final state (a cancel runs its callbacks in COMPLETING, which may take a while), so
+ * every racer sees the call done when its own step returns: the state machine is linearizable, as
+ * {@code CallModelTest} and {@code AsyncCallModelTest} (module model-tests) check. Only a cancel
+ * made from inside the owner's own cancel callbacks returns at once, seeing the call still
+ * completing.
  *
  * <h2>Interrupts</h2>
  *
@@ -65,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * and runs the callbacks in the order they were added. A push that finds the stack closed knows the
  * call is done. The outcome lives in one field, {@link #outcome}, written before the final state.
  */
-final class CapturedCall<T> implements Call<T> {
+final class CapturedCall<T extends @Nullable Object> implements Call<T> {
 
   private static final Logger log = LoggerFactory.getLogger(CapturedCall.class);
   private static final ThreadLocal<CapturedCall<?>> CURRENT = new ThreadLocal<>();
@@ -130,41 +133,41 @@ final class CapturedCall<T> implements Call<T> {
 
   private volatile int state;
   private volatile int body;
-  private volatile Portal runner;
-  private volatile Duration timeout;
+  private volatile @Nullable Portal runner;
+  private volatile @Nullable Duration timeout;
   private volatile boolean timedOut;
 
   /** Dropped when the call starts or is cancelled, so finished calls keep nothing alive. */
-  private volatile Callable<?> fn;
+  private volatile @Nullable Callable<?> fn;
 
-  private volatile CallContext context;
-  private volatile Thread bodyThread;
+  private volatile @Nullable CallContext context;
+  private volatile @Nullable Thread bodyThread;
 
   /** The thread that moved the call to COMPLETING by cancelling it, while it finishes the job. */
-  private volatile Thread canceller;
+  private volatile @Nullable Thread canceller;
 
   /**
    * The value (SUCCEEDED) or the Throwable (FAILED, CANCELLED). Written before the final state and
    * read only once the call is done, so the volatile state orders it.
    */
-  private Object outcome;
+  private @Nullable Object outcome;
 
-  private volatile CompletionStage<?> stage;
-  private volatile ScheduledFuture<?> timer;
+  private volatile @Nullable CompletionStage<?> stage;
+  private volatile @Nullable ScheduledFuture<?> timer;
 
   /** The {@link CompletableFuture} view, made on first request. */
-  private volatile CallFuture<T> view;
+  private volatile @Nullable CallFuture<T> view;
 
   /** Parked waiters and done callbacks, newest first; {@link #CLOSED} once done. */
-  private volatile Node done;
+  private volatile @Nullable Node done;
 
   /** Cancel callbacks, newest first; {@link #CLOSED} once the call is ending. */
-  private volatile Node cancels;
+  private volatile @Nullable Node cancels;
 
   /** Touched only by the thread running the body. */
   private int shieldDepth;
 
-  private CapturedCall(String name, boolean async, Callable<?> fn) {
+  private CapturedCall(@Nullable String name, boolean async, Callable<?> fn) {
     if (fn == null) {
       throw new NullPointerException("fn");
     }
@@ -174,12 +177,13 @@ final class CapturedCall<T> implements Call<T> {
     this.context = CallContext.capture();
   }
 
-  static <T> CapturedCall<T> sync(String name, Callable<? extends T> fn) {
+  static <T extends @Nullable Object> CapturedCall<T> sync(
+      @Nullable String name, Callable<? extends T> fn) {
     return new CapturedCall<>(name, false, fn);
   }
 
-  static <T> CapturedCall<T> async(
-      String name, Callable<? extends CompletionStage<? extends T>> fn) {
+  static <T extends @Nullable Object> CapturedCall<T> async(
+      @Nullable String name, Callable<? extends CompletionStage<? extends T>> fn) {
     return new CapturedCall<>(name, true, fn);
   }
 
@@ -225,7 +229,7 @@ final class CapturedCall<T> implements Call<T> {
   }
 
   @Override
-  public Call<T> setTimeout(Duration timeout) {
+  public Call<T> setTimeout(@Nullable Duration timeout) {
     if (timeout != null && timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative: " + timeout);
     }
@@ -253,7 +257,7 @@ final class CapturedCall<T> implements Call<T> {
               + " to "
               + portal.name()
               + ": it was already submitted to "
-              + runner.name());
+              + Objects.requireNonNull(runner).name()); // set: the CAS failed
     }
   }
 
@@ -263,7 +267,7 @@ final class CapturedCall<T> implements Call<T> {
   }
 
   /** The portal it was submitted to, or null: {@link #runner()} without the Optional. */
-  Portal runnerOrNull() {
+  @Nullable Portal runnerOrNull() {
     return runner;
   }
 
@@ -294,24 +298,25 @@ final class CapturedCall<T> implements Call<T> {
         armTimeout(nanos);
       }
     }
-    runBody(function);
+    runBody(function); // null if a cancel came after our start: then the body skips it
     // A sync call is done here: its body ended it, or lost to an ending that it waited for.
     return isDone() ? DONE_STAGE : toCompletableFuture().handle((value, error) -> null);
   }
 
-  private void runBody(Callable<?> function) {
+  private void runBody(@Nullable Callable<?> function) {
     Thread thread = Thread.currentThread();
     bodyThread = thread;
     CapturedCall<?> outer = CURRENT.get();
     CURRENT.set(this);
-    ContextKey.Scope scope = context.attach();
+    // dropped only once the body ran or the call was cancelled before it started
+    ContextKey.Scope scope = Objects.requireNonNull(context, "context").attach();
     Object value = null;
     Throwable error = null;
     try {
       // Publish IN_BODY before reading state: a canceller writes state before reading body,
       // so either it sees IN_BODY and interrupts, or we see its cancel and skip the function.
       BODY.setVolatile(this, IN_BODY);
-      if (state == RUNNING) {
+      if (state == RUNNING && function != null) { // null only once cancelled: never RUNNING
         value = function.call();
       }
     } catch (Throwable t) {
@@ -355,7 +360,7 @@ final class CapturedCall<T> implements Call<T> {
     }
   }
 
-  private void follow(CompletionStage<?> result) {
+  private void follow(@Nullable CompletionStage<?> result) {
     if (result == null) {
       complete(
           null,
@@ -392,7 +397,7 @@ final class CapturedCall<T> implements Call<T> {
     return t;
   }
 
-  private void complete(T value, Throwable error) {
+  private void complete(@Nullable T value, @Nullable Throwable error) {
     if (!STATE.compareAndSet(this, RUNNING, COMPLETING)) {
       // Cancelled or timed out first: the outcome is discarded. Like a losing cancel, return
       // only once the call is done, so whoever ended the body or stage then sees it ended.
@@ -430,7 +435,8 @@ final class CapturedCall<T> implements Call<T> {
     }
     for (Node n = callbacks; n != null; n = n.next) {
       @SuppressWarnings("unchecked")
-      Consumer<? super Call<T>> callback = (Consumer<? super Call<T>>) n.item;
+      Consumer<? super Call<T>> callback =
+          (Consumer<? super Call<T>>) Objects.requireNonNull(n.item, "callback"); // not parked
       runSafely(() -> callback.accept(this), "done callback");
     }
   }
@@ -466,7 +472,7 @@ final class CapturedCall<T> implements Call<T> {
     return cancel(true, null);
   }
 
-  private boolean cancel(boolean byTimeout, Throwable cause) {
+  private boolean cancel(boolean byTimeout, @Nullable Throwable cause) {
     int s;
     do {
       s = state;
@@ -498,7 +504,7 @@ final class CapturedCall<T> implements Call<T> {
     return true;
   }
 
-  private CallCancelledException cancelledException(Throwable cause) {
+  private CallCancelledException cancelledException(@Nullable Throwable cause) {
     if (cause == null) {
       return new CallCancelledException(name() + " was cancelled");
     }
@@ -646,7 +652,7 @@ final class CapturedCall<T> implements Call<T> {
   }
 
   private void scheduleOverrunWarning() {
-    Duration limit = timeout;
+    Duration limit = timeout; // null only when expired without one (the model tests do)
     long deadline = System.nanoTime();
     TimeoutScheduler.schedule(
         () -> {
@@ -660,7 +666,7 @@ final class CapturedCall<T> implements Call<T> {
                 "Call {} timed out after {}, but its body ignored the interrupt: it is still running"
                     + " on {}, {} ms past the deadline",
                 name(),
-                readable(limit),
+                limit == null ? "its deadline" : readable(limit),
                 thread.getName(),
                 overrunMillis,
                 where);
@@ -674,7 +680,7 @@ final class CapturedCall<T> implements Call<T> {
   /**
    * Runs {@code fn} on the current thread, holding back this call's interrupts until it returns.
    */
-  <R> R shield(Callable<? extends R> function) {
+  <R extends @Nullable Object> R shield(Callable<? extends R> function) {
     if (shieldDepth++ == 0) {
       enterShield();
     }
@@ -720,7 +726,7 @@ final class CapturedCall<T> implements Call<T> {
     }
   }
 
-  static <R> R callRethrowing(Callable<? extends R> function) {
+  static <R extends @Nullable Object> R callRethrowing(Callable<? extends R> function) {
     try {
       return function.call();
     } catch (RuntimeException | Error e) {
@@ -782,8 +788,12 @@ final class CapturedCall<T> implements Call<T> {
     return new CompletionException("Interrupted while waiting for " + this, e);
   }
 
-  /** The outcome of a done call: the volatile read of state orders the plain outcome field. */
-  @SuppressWarnings("unchecked")
+  /**
+   * The outcome of a done call: the volatile read of state orders the plain outcome field. NullAway
+   * cannot follow the state: a SUCCEEDED outcome is a T (null if T allows it), any other a
+   * Throwable.
+   */
+  @SuppressWarnings({"unchecked", "NullAway"})
   private T outcome() {
     if (state == SUCCEEDED) {
       return (T) outcome;
@@ -791,7 +801,7 @@ final class CapturedCall<T> implements Call<T> {
     throw rethrow((Throwable) outcome);
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "NullAway"}) // as outcome(): the state says what outcome holds
   private void completeView(CallFuture<T> v) {
     if (state == SUCCEEDED) {
       v.succeed((T) outcome);
@@ -819,12 +829,12 @@ final class CapturedCall<T> implements Call<T> {
   // ---------------------------------------------------------------- for the wait-for graph
 
   /** The thread running the sync part of the body, or null. */
-  Thread bodyThread() {
+  @Nullable Thread bodyThread() {
     return bodyThread;
   }
 
   /** The thread finishing a cancellation of this call right now, or null. */
-  Thread canceller() {
+  @Nullable Thread canceller() {
     return canceller;
   }
 
@@ -892,13 +902,14 @@ final class CapturedCall<T> implements Call<T> {
     }
   }
 
-  private void runCancelCallbacks(Node taken) {
+  private void runCancelCallbacks(@Nullable Node taken) {
     Node callbacks = null; // reversed: in the order they were added
     for (Node n = taken; n != null && n != CLOSED; n = n.next) {
       callbacks = new Node(n.item, false, callbacks);
     }
     for (Node n = callbacks; n != null; n = n.next) {
-      runSafely((Runnable) n.item, "cancel callback");
+      runSafely(
+          (Runnable) Objects.requireNonNull(n.item, "callback"), "cancel callback"); // not parked
     }
   }
 
@@ -949,10 +960,10 @@ final class CapturedCall<T> implements Call<T> {
    */
   private static final class Node {
     final boolean parked;
-    volatile Object item;
-    volatile Node next;
+    volatile @Nullable Object item;
+    volatile @Nullable Node next;
 
-    Node(Object item, boolean parked, Node next) {
+    Node(@Nullable Object item, boolean parked, @Nullable Node next) {
       this.item = item;
       this.parked = parked;
       this.next = next;

@@ -1,5 +1,6 @@
 package org.portal4j.core;
 
+import org.jspecify.annotations.Nullable;
 import org.portal4j.ContextKey;
 import org.portal4j.spi.ContextPropagator;
 
@@ -25,7 +26,7 @@ final class ContextKeyPropagator implements ContextPropagator<ContextKey.Snapsho
    * #capture()} itself): the thread's values are then left as they are.
    */
   @Override
-  public ContextKey.Scope restore(ContextKey.Snapshot value) {
+  public ContextKey.Scope restore(ContextKey.@Nullable Snapshot value) {
     return value == null ? CallContext.NOTHING : value.attach();
   }
 

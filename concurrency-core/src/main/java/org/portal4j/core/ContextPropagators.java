@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.spi.ContextPropagator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +30,11 @@ final class ContextPropagators {
   /** Stops a service file that fails the same way forever from looping the loader. */
   private static final int MAX_FAILURES = 100;
 
-  private static final AtomicReference<ContextPropagator<Object>[]> LOADED =
+  private static final AtomicReference<ContextPropagator<Object> @Nullable []> LOADED =
       new AtomicReference<>();
 
   /** Set while this thread loads: a provider constructor that makes a call must not recurse. */
-  private static final ThreadLocal<Boolean> LOADING = new ThreadLocal<>();
+  private static final ThreadLocal<@Nullable Boolean> LOADING = new ThreadLocal<>();
 
   private ContextPropagators() {}
 
@@ -43,7 +44,7 @@ final class ContextPropagators {
    * @return the shared array (never modify it), {@link #NONE} when there are none
    */
   static ContextPropagator<Object>[] custom() {
-    ContextPropagator<Object>[] loaded = LOADED.get();
+    ContextPropagator<Object> @Nullable [] loaded = LOADED.get();
     return loaded != null ? loaded : load();
   }
 
@@ -68,7 +69,8 @@ final class ContextPropagators {
       if (LOADED.compareAndSet(null, found) && found.length > 0) {
         log.debug("Context propagators: {}", List.of(found));
       }
-      return LOADED.get();
+      ContextPropagator<Object> @Nullable [] now = LOADED.get();
+      return now != null ? now : found;
     } finally {
       LOADING.remove();
     }

@@ -3,6 +3,7 @@ package org.portal4j.core;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.spi.CallFactory;
 
@@ -10,13 +11,14 @@ import org.portal4j.spi.CallFactory;
 final class CoreCalls implements CallFactory {
 
   @Override
-  public <T> Call<T> newCall(String name, Callable<? extends T> fn) {
+  public <T extends @Nullable Object> Call<T> newCall(
+      @Nullable String name, Callable<? extends T> fn) {
     return CapturedCall.sync(name, fn);
   }
 
   @Override
-  public <T> Call<T> newAsyncCall(
-      String name, Callable<? extends CompletionStage<? extends T>> fn) {
+  public <T extends @Nullable Object> Call<T> newAsyncCall(
+      @Nullable String name, Callable<? extends CompletionStage<? extends T>> fn) {
     return CapturedCall.async(name, fn);
   }
 
@@ -26,7 +28,7 @@ final class CoreCalls implements CallFactory {
   }
 
   @Override
-  public <T> T shield(Callable<? extends T> fn) {
+  public <T extends @Nullable Object> T shield(Callable<? extends T> fn) {
     if (fn == null) {
       throw new NullPointerException("fn");
     }

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.LoopPortal;
 import org.portal4j.Portal;
@@ -25,8 +26,11 @@ final class CoreRouter implements CallRouter {
   }
 
   @Override
-  public <T> T waitForCall(
-      Portal target, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public <T extends @Nullable Object> T waitForCall(
+      Portal target,
+      Call<T> call,
+      @Nullable Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks) {
     requireArguments(call, timeout, doneCallbacks);
     Portal portal = portals.forWaitedCall(target);
     if (portal instanceof LoopPortal && ((LoopPortal) portal).inLoop()) {
@@ -51,7 +55,7 @@ final class CoreRouter implements CallRouter {
   }
 
   /** Blocking for a call on the loop's own thread would never end: run it here instead. */
-  private static <T> T runInline(
+  private static <T extends @Nullable Object> T runInline(
       LoopPortal loop, Call<T> call, Collection<? extends Call<?>> doneCallbacks) {
     call.setRunner(loop);
     call.run();
@@ -71,8 +75,11 @@ final class CoreRouter implements CallRouter {
   }
 
   @Override
-  public <T> CompletableFuture<T> waitForCallAsync(
-      Portal portal, Call<T> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+  public <T extends @Nullable Object> CompletableFuture<T> waitForCallAsync(
+      Portal portal,
+      Call<T> call,
+      @Nullable Duration timeout,
+      Collection<? extends Call<?>> doneCallbacks) {
     requireArguments(call, timeout, doneCallbacks);
     applyTimeout(call, timeout);
     LoopWaiter<T> waiter = LoopWaiter.register(call, waiters, portals::loopOfCaller);
@@ -120,7 +127,8 @@ final class CoreRouter implements CallRouter {
   }
 
   @Override
-  public <T> Call<T> callSoon(Portal portal, Call<T> call, Duration timeout) {
+  public <T extends @Nullable Object> Call<T> callSoon(
+      Portal portal, Call<T> call, @Nullable Duration timeout) {
     requireArguments(call, timeout, List.of());
     applyTimeout(call, timeout);
     return portal.submit(call);
@@ -128,7 +136,7 @@ final class CoreRouter implements CallRouter {
 
   /** Checks the arguments, before anything happens to the call. */
   private static void requireArguments(
-      Call<?> call, Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
+      Call<?> call, @Nullable Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
     if (call == null) {
       throw new NullPointerException("call");
     }
@@ -146,7 +154,7 @@ final class CoreRouter implements CallRouter {
   }
 
   /** Sets the timeout the caller gave, if any, as the call is about to be handed over. */
-  private static void applyTimeout(Call<?> call, Duration timeout) {
+  private static void applyTimeout(Call<?> call, @Nullable Duration timeout) {
     if (timeout != null) {
       call.setTimeout(timeout);
     }

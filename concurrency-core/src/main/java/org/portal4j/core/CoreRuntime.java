@@ -14,6 +14,8 @@ import org.portal4j.spi.WaiterFactory;
 /**
  * concurrency-core's binding of the API, found by the API with {@link java.util.ServiceLoader}: the
  * factories of core, and the SPI version it was built for.
+ *
+ * @since 0.1
  */
 @AutoService(ConcurrencyRuntime.class)
 public final class CoreRuntime implements ConcurrencyRuntime {

@@ -3,6 +3,7 @@ package org.portal4j.core;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.AsyncWaiter;
 import org.portal4j.Call;
 import org.portal4j.LoopPortal;
@@ -28,12 +29,12 @@ final class CoreWaiters implements WaiterFactory {
   }
 
   @Override
-  public <T> SyncWaiter<T> newSyncWaiter(Call<T> call) {
+  public <T extends @Nullable Object> SyncWaiter<T> newSyncWaiter(Call<T> call) {
     return BlockingWaiter.register(call, registry);
   }
 
   @Override
-  public <T> AsyncWaiter<T> newAsyncWaiter(Call<T> call) {
+  public <T extends @Nullable Object> AsyncWaiter<T> newAsyncWaiter(Call<T> call) {
     return LoopWaiter.register(call, registry, loopOfCaller);
   }
 

@@ -9,6 +9,8 @@ import org.portal4j.spi.support.AbstractLoopPortal;
  * draining one FIFO task queue. Sync calls run inline; an async call runs its function and is then
  * tracked as in flight until its stage completes. The lifecycle and the shutdown sequence are
  * {@link AbstractLoopPortal}'s.
+ *
+ * @since 0.1
  */
 public class EventLoopPortal extends AbstractLoopPortal {
 

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 
 /**
@@ -35,7 +36,7 @@ final class FarDeadlines {
   private static final class Node {
     final CapturedCall<?> call;
     final long deadline;
-    Node next; // written before the push; read by the sweep only
+    @Nullable Node next; // written before the push; read by the sweep only
 
     Node(CapturedCall<?> call, long deadline) {
       this.call = call;
@@ -49,7 +50,7 @@ final class FarDeadlines {
 
   private final Consumer<Runnable> scheduler;
   private final Runnable sweep = this::sweep;
-  private final AtomicReference<Node> pushed = new AtomicReference<>();
+  private final AtomicReference<@Nullable Node> pushed = new AtomicReference<>();
 
   /** A sweep is scheduled or running; only then are {@link #waiting} and nodes read. */
   private final AtomicBoolean sweeping = new AtomicBoolean();

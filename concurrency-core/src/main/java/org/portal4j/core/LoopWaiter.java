@@ -3,12 +3,14 @@ package org.portal4j.core;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.AsyncWaiter;
 import org.portal4j.Call;
 import org.portal4j.LoopPortal;
@@ -21,11 +23,12 @@ import org.portal4j.spi.ThreadBoundPortal;
  * {@code execute} runs. The "call is done" step is handed to the loop behind the pump, so callbacks
  * submitted before the call finished run (and async ones complete) before waiting ends.
  */
-final class LoopWaiter<T> extends AbstractWaiter<T> implements AsyncWaiter<T> {
+final class LoopWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
+    implements AsyncWaiter<T> {
 
   private final Supplier<LoopPortal> loopOfCaller;
   private final CompletableFuture<Call<T>> waited = new CompletableFuture<>();
-  private volatile LoopPortal loop; // written under lock
+  private volatile @Nullable LoopPortal loop; // written under lock
 
   /** A pump is handed to the loop and has not taken the queue yet; guarded by lock. */
   private boolean pumpPending;
@@ -36,7 +39,7 @@ final class LoopWaiter<T> extends AbstractWaiter<T> implements AsyncWaiter<T> {
   }
 
   /** A new waiter owned by the current thread, registered once fully constructed. */
-  static <T> LoopWaiter<T> register(
+  static <T extends @Nullable Object> LoopWaiter<T> register(
       Call<T> call, WaiterRegistry registry, Supplier<LoopPortal> loopOfCaller) {
     LoopWaiter<T> waiter = new LoopWaiter<>(call, registry, loopOfCaller);
     waiter.publish();
@@ -61,7 +64,7 @@ final class LoopWaiter<T> extends AbstractWaiter<T> implements AsyncWaiter<T> {
   @Override
   void handOver() {
     try {
-      loop.execute(this::pump);
+      awaitedLoop().execute(this::pump);
     } catch (RejectedExecutionException e) {
       // The loop is gone: what it would have run never will. End it, and tell the submitter.
       for (Call<?> callback : takeQueued()) {
@@ -162,10 +165,15 @@ final class LoopWaiter<T> extends AbstractWaiter<T> implements AsyncWaiter<T> {
     waited.complete(call);
   }
 
+  /** The loop chosen by {@link #awaitAsync()}: set once, before anything is handed to it. */
+  private LoopPortal awaitedLoop() {
+    return Objects.requireNonNull(loop, "loop");
+  }
+
   /** Runs {@code step} on the waiter's loop, or here if that loop has terminated. */
   private void onLoop(Runnable step) {
     try {
-      loop.execute(step);
+      awaitedLoop().execute(step);
     } catch (RejectedExecutionException e) {
       step.run(); // the loop is gone; finishing here beats never finishing
     }

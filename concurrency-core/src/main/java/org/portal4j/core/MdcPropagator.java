@@ -1,6 +1,7 @@
 package org.portal4j.core;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.ContextKey;
 import org.portal4j.spi.ContextPropagator;
 import org.slf4j.MDC;
@@ -20,13 +21,13 @@ final class MdcPropagator implements ContextPropagator<Map<String, String>> {
   private MdcPropagator() {}
 
   @Override
-  public Map<String, String> capture() {
-    Map<String, String> mdc = MDC.getCopyOfContextMap();
+  public @Nullable Map<String, String> capture() {
+    @Nullable Map<String, String> mdc = MDC.getCopyOfContextMap();
     return mdc == null || mdc.isEmpty() ? null : mdc;
   }
 
   @Override
-  public ContextKey.Scope restore(Map<String, String> value) {
+  public ContextKey.Scope restore(@Nullable Map<String, String> value) {
     return restoreAround(value, CallContext.NOTHING);
   }
 
@@ -35,8 +36,8 @@ final class MdcPropagator implements ContextPropagator<Map<String, String>> {
    * {@code inner}, the scope opened just before this one. Never throws: a failing MDC adapter is
    * logged and {@code inner} is still closed.
    */
-  ContextKey.Scope restoreAround(Map<String, String> value, ContextKey.Scope inner) {
-    Map<String, String> previous;
+  ContextKey.Scope restoreAround(@Nullable Map<String, String> value, ContextKey.Scope inner) {
+    @Nullable Map<String, String> previous;
     try {
       previous = MDC.getCopyOfContextMap();
     } catch (Throwable t) {
@@ -54,7 +55,7 @@ final class MdcPropagator implements ContextPropagator<Map<String, String>> {
     return new Restoring(previous, inner);
   }
 
-  private static void set(Map<String, String> values) {
+  private static void set(@Nullable Map<String, String> values) {
     if (values == null || values.isEmpty()) {
       MDC.clear();
     } else {
@@ -88,10 +89,10 @@ final class MdcPropagator implements ContextPropagator<Map<String, String>> {
 
   /** Closes a run on a thread that had an MDC: puts it back. */
   private static final class Restoring implements ContextKey.Scope {
-    private final Map<String, String> previous;
+    private final @Nullable Map<String, String> previous;
     private final ContextKey.Scope inner;
 
-    Restoring(Map<String, String> previous, ContextKey.Scope inner) {
+    Restoring(@Nullable Map<String, String> previous, ContextKey.Scope inner) {
       this.previous = previous;
       this.inner = inner;
     }

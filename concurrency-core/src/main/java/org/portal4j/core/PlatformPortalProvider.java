@@ -12,6 +12,8 @@ import org.portal4j.spi.PortalProvider;
 /**
  * The built-in backend: worker threads and event loops on platform threads. Priority 0, so any
  * other backend wins.
+ *
+ * @since 0.1
  */
 @AutoService(PortalProvider.class)
 public final class PlatformPortalProvider implements PortalProvider {

@@ -1,6 +1,7 @@
 package org.portal4j.core;
 
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.Portal;
 import org.portal4j.PortalOptions;
@@ -27,7 +28,7 @@ final class ThreadPerCallPortal implements Portal {
   }
 
   @Override
-  public <T> Call<T> submit(Call<T> call) {
+  public <T extends @Nullable Object> Call<T> submit(Call<T> call) {
     if (call == null) {
       throw new NullPointerException("call");
     }

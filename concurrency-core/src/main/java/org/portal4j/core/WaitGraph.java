@@ -3,9 +3,11 @@ package org.portal4j.core;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.DeadlockException;
 import org.portal4j.LoopPortal;
@@ -44,10 +46,12 @@ final class WaitGraph {
   static final class Wait {
     final Thread thread;
     final Call<?> call;
-    final BlockingWaiter<?> waiter; // the sync waiter running callbacks meanwhile, or null
-    final Wait outer;
+    final @Nullable BlockingWaiter<?>
+        waiter; // the sync waiter running callbacks meanwhile, or null
+    final @Nullable Wait outer;
 
-    private Wait(Thread thread, Call<?> call, BlockingWaiter<?> waiter, Wait outer) {
+    private Wait(
+        Thread thread, Call<?> call, @Nullable BlockingWaiter<?> waiter, @Nullable Wait outer) {
       this.thread = thread;
       this.call = call;
       this.waiter = waiter;
@@ -62,7 +66,7 @@ final class WaitGraph {
    *
    * @throws DeadlockException if the wait could never end
    */
-  static Wait enter(Call<?> call, BlockingWaiter<?> waiter) {
+  static Wait enter(Call<?> call, @Nullable BlockingWaiter<?> waiter) {
     Thread me = Thread.currentThread();
     checkSelf(me, call);
     Wait wait = new Wait(me, call, waiter, WAITS.get(me));
@@ -160,11 +164,15 @@ final class WaitGraph {
    * <p>Nothing is allocated on the way unless the search goes past the first thread: most waits
    * need a thread that is not blocked, and the text is written only for a cycle found.
    */
-  private static String cycleThrough(
-      Thread me, boolean meToWaitInNewWaiter, Call<?> call, Portal portal, Thread next) {
-    List<Wait> path = null; // the waits followed, for the text of a cycle
-    Set<Thread> seen = null;
-    Portal queuedOn = portal;
+  private static @Nullable String cycleThrough(
+      Thread me,
+      boolean meToWaitInNewWaiter,
+      Call<?> call,
+      @Nullable Portal portal,
+      @Nullable Thread next) {
+    @Nullable List<Wait> path = null; // the waits followed, for the text of a cycle
+    @Nullable Set<Thread> seen = null;
+    @Nullable Portal queuedOn = portal;
     Thread needed = next;
     while (needed != null) {
       Wait wait = WAITS.get(needed);
@@ -176,13 +184,16 @@ final class WaitGraph {
         return null; // that thread's waiting runs the callback
       }
       if (needed == me) {
-        String where = meToWaitInNewWaiter ? "to be queued on " + portal.name() : where(call);
+        String where =
+            meToWaitInNewWaiter // then checkBeforeQueueing passed its portal
+                ? "to be queued on " + Objects.requireNonNull(portal, "portal").name()
+                : where(call);
         return cycleText(me, call, where, path);
       }
       if (wait == null) {
         return null; // not blocked: it gets to the call
       }
-      if (seen == null) {
+      if (seen == null || path == null) { // made together
         seen = new HashSet<>();
         path = new ArrayList<>();
       }
@@ -200,7 +211,8 @@ final class WaitGraph {
     return null;
   }
 
-  private static String cycleText(Thread me, Call<?> call, String where, List<Wait> path) {
+  private static String cycleText(
+      Thread me, Call<?> call, String where, @Nullable List<Wait> path) {
     StringBuilder text =
         new StringBuilder("Deadlock: waiting here would close a cycle of waits:\n  ")
             .append(me.getName())
@@ -223,14 +235,14 @@ final class WaitGraph {
     return text.toString();
   }
 
-  private static Portal runnerOf(Call<?> call) {
+  private static @Nullable Portal runnerOf(Call<?> call) {
     return call instanceof CapturedCall
         ? ((CapturedCall<?>) call).runnerOrNull()
         : call.runner().orElse(null);
   }
 
   /** The thread that must make progress for {@code call} to end, if one alone must. */
-  private static Thread neededBy(Call<?> call) {
+  private static @Nullable Thread neededBy(Call<?> call) {
     if (!(call instanceof CapturedCall) || call.isDone()) {
       return null;
     }
@@ -260,7 +272,7 @@ final class WaitGraph {
     return (call.isRunning() ? "in flight on " : "queued on ") + portal.get().name();
   }
 
-  private static boolean isWaiterOf(Portal portal, Thread owner) {
+  private static boolean isWaiterOf(@Nullable Portal portal, Thread owner) {
     return portal instanceof BlockingWaiter && ((BlockingWaiter<?>) portal).owner() == owner;
   }
 
@@ -268,7 +280,7 @@ final class WaitGraph {
    * The one thread that runs {@code portal}'s calls, as far as deadlocks go: its known thread, or a
    * blocked thread it says it runs on (a thread that is not blocked ends every search anyway).
    */
-  private static Thread threadOf(Portal portal) {
+  private static @Nullable Thread threadOf(Portal portal) {
     if (!(portal instanceof ThreadBoundPortal)) {
       return null;
     }

@@ -1,16 +1,19 @@
 package org.portal4j.core;
 
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.PortalOptions;
 import org.portal4j.spi.support.AbstractWorkerPortal;
 
 /**
  * The platform backend's worker portal: one platform thread of its own, named after the portal,
  * running calls one at a time in submission order. The lifecycle is {@link AbstractWorkerPortal}'s.
+ *
+ * @since 0.1
  */
 public class WorkerThreadPortal extends AbstractWorkerPortal {
 
-  private final BiFunction<Runnable, String, Thread> threadFactory;
+  private final @Nullable BiFunction<Runnable, String, Thread> threadFactory;
 
   /**
    * A worker on a platform thread named after the portal.
@@ -29,7 +32,7 @@ public class WorkerThreadPortal extends AbstractWorkerPortal {
    *     given name; null for a platform thread
    */
   protected WorkerThreadPortal(
-      PortalOptions options, BiFunction<Runnable, String, Thread> threadFactory) {
+      PortalOptions options, @Nullable BiFunction<Runnable, String, Thread> threadFactory) {
     super(options, "WorkerThread");
     this.threadFactory = threadFactory;
   }

@@ -5,6 +5,7 @@ import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ContextSnapshot;
 import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.context.ThreadLocalAccessor;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.ContextKey;
 import org.portal4j.spi.ContextPropagator;
 
@@ -50,7 +51,7 @@ public final class MicrometerContextPropagator implements ContextPropagator<Cont
    * @return the snapshot, or null when no registered accessor has a value
    */
   @Override
-  public ContextSnapshot capture() {
+  public @Nullable ContextSnapshot capture() {
     for (ThreadLocalAccessor<?> accessor : registry.getThreadLocalAccessors()) {
       if (accessor.getValue() != null) {
         return snapshots.captureAll();
@@ -66,7 +67,7 @@ public final class MicrometerContextPropagator implements ContextPropagator<Cont
    * @return a scope that puts back what this thread had
    */
   @Override
-  public ContextKey.Scope restore(ContextSnapshot value) {
+  public ContextKey.Scope restore(@Nullable ContextSnapshot value) {
     ContextSnapshot snapshot = value;
     if (snapshot == null) {
       if (registry.getThreadLocalAccessors().isEmpty()) {

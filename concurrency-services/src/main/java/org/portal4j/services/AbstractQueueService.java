@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.LoopPortal;
 import org.portal4j.Portals;
 import org.portal4j.internal.RuntimeBinding;
@@ -83,6 +84,8 @@ import org.slf4j.LoggerFactory;
  * Actions of a thread before it sends an item happen-before that item is handled. Handling an item
  * happens-before a {@link #waitUntilEmpty()} that waited for it returns, and everything the service
  * did happens-before a drain that waited for it returns.
+ *
+ * @since 0.1
  */
 public abstract sealed class AbstractQueueService permits QueueService, FutureQueueService {
 
@@ -114,14 +117,14 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   private final DroppedItems droppedItems = new DroppedItems(log);
 
   // Set in open() before the service is published; read-only afterwards.
-  private volatile ServiceRegistry.Registration registration;
+  private volatile ServiceRegistry.@Nullable Registration registration;
   private int maxQueueSize;
-  private Duration progressInterval;
+  private @Nullable Duration progressInterval;
 
-  private volatile LoopPortal loop;
+  private volatile @Nullable LoopPortal loop;
   private volatile boolean loopLost;
   private volatile boolean started; // onStart succeeded: onStop is owed
-  private volatile Future<?> progressTimer;
+  private volatile @Nullable Future<?> progressTimer;
 
   AbstractQueueService() {}
 
@@ -156,7 +159,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
    * @throws IllegalStateException if the factory returned a service that was already used
    */
   public static <S extends AbstractQueueService> S instance(
-      Class<S> type, Object key, Supplier<? extends S> factory) {
+      Class<S> type, @Nullable Object key, Supplier<? extends S> factory) {
     return ServiceRegistry.instance(type, key, factory);
   }
 
@@ -206,7 +209,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
    * @return null when done, or a stage that completes when done
    * @throws Exception a set-up failure
    */
-  protected CompletionStage<?> onStart() throws Exception {
+  protected @Nullable CompletionStage<?> onStart() throws Exception {
     return null;
   }
 
@@ -218,7 +221,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
    * @return null when done, or a stage that completes when done
    * @throws Exception a tear-down failure
    */
-  protected CompletionStage<?> onStop() throws Exception {
+  protected @Nullable CompletionStage<?> onStop() throws Exception {
     return null;
   }
 
@@ -455,7 +458,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
    *
    * @param closing whether the service takes no more items (buffered items must go now)
    */
-  abstract CompletionStage<?> consume(boolean closing);
+  abstract @Nullable CompletionStage<?> consume(boolean closing);
 
   /** A full queue turned {@code item} away; on the sender's thread. */
   abstract void dropped(Object item);
@@ -481,11 +484,11 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
 
   // ---------------------------------------------------------------- lifecycle (registry side)
 
-  final ServiceRegistry.Registration registration() {
+  final ServiceRegistry.@Nullable Registration registration() {
     return registration;
   }
 
-  final LoopPortal loop() {
+  final @Nullable LoopPortal loop() {
     return loop;
   }
 
@@ -547,7 +550,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   }
 
   private void begin() {
-    if (loop.isShutdown()) {
+    if (Objects.requireNonNull(loop, "loop").isShutdown()) { // begin runs on the loop startOn set
       // Bound just as the loop began shutting down, after its shutdown call looked for services.
       stop();
     }
@@ -609,7 +612,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
   /** The consumer's turns, driven by {@link #consumer}. */
   private final class Turns implements ConsumerDriver.Turns {
     @Override
-    public CompletionStage<?> turn() {
+    public @Nullable CompletionStage<?> turn() {
       // Read once, before the work: only if the gate was already sealed did the work see every
       // item there will ever be (and hand over any partial batch). A gate closing during the
       // work must bring another turn, not the end.
@@ -773,7 +776,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
 
   // ---------------------------------------------------------------- blocking waits
 
-  private boolean awaitHandled(Duration timeout) {
+  private boolean awaitHandled(@Nullable Duration timeout) {
     checkMayBlock("waitUntilEmpty");
     long target = progress.requestFlush();
     wake();
@@ -792,7 +795,7 @@ public abstract sealed class AbstractQueueService permits QueueService, FutureQu
    * Waits for a stop that never fails, at most {@code timeout} (null or huge: forever, zero or
    * negative: not at all). An interrupt ends the wait like {@link org.portal4j.Call#result()}'s.
    */
-  static boolean await(CompletableFuture<Void> done, Duration timeout, String what) {
+  static boolean await(CompletableFuture<Void> done, @Nullable Duration timeout, String what) {
     if (Thread.currentThread().isInterrupted()) {
       throw interrupted(new InterruptedException(), what);
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.internal.RuntimeBinding;
 
 /**
@@ -28,6 +29,7 @@ import org.portal4j.internal.RuntimeBinding;
  * is handled, the next one gathers in the queue.
  *
  * @param <T> the item type
+ * @since 0.1
  */
 public abstract class BatchedQueueService<T> extends QueueService<T> {
 
@@ -40,9 +42,9 @@ public abstract class BatchedQueueService<T> extends QueueService<T> {
   private volatile int buffered; // batch.size(), for wantsFlush() off the consumer
   private volatile long generation; // counts batches handed over; stale interval timers check it
   private final AtomicLong dueGeneration = new AtomicLong(-1);
-  private volatile Future<?> intervalTimer;
+  private volatile @Nullable Future<?> intervalTimer;
   private int maxBatchSize;
-  private Duration minInterval;
+  private @Nullable Duration minInterval;
 
   /** For subclasses; get instances with {@link #instance(Class, java.util.function.Supplier)}. */
   protected BatchedQueueService() {}
@@ -54,7 +56,7 @@ public abstract class BatchedQueueService<T> extends QueueService<T> {
    * @return null if handled, or a stage completing when handled
    * @throws Exception a failure, logged; the next batch is handled anyway
    */
-  protected abstract CompletionStage<?> handleBatch(List<T> batch) throws Exception;
+  protected abstract @Nullable CompletionStage<?> handleBatch(List<T> batch) throws Exception;
 
   /**
    * The most a batch may weigh, in {@link #sizeOf} units. Read once, when the service is made.
@@ -71,7 +73,7 @@ public abstract class BatchedQueueService<T> extends QueueService<T> {
    *
    * @return a positive duration, or null
    */
-  protected Duration minInterval() {
+  protected @Nullable Duration minInterval() {
     return null;
   }
 
@@ -88,7 +90,7 @@ public abstract class BatchedQueueService<T> extends QueueService<T> {
 
   /** Handles a single item as a batch of one; batched services are fed by {@link #handleBatch}. */
   @Override
-  protected final CompletionStage<?> handle(T item) throws Exception {
+  protected final @Nullable CompletionStage<?> handle(T item) throws Exception {
     return handleBatch(List.of(item));
   }
 
@@ -109,7 +111,7 @@ public abstract class BatchedQueueService<T> extends QueueService<T> {
   }
 
   @Override
-  CompletionStage<?> consume(boolean closing) {
+  @Nullable CompletionStage<?> consume(boolean closing) {
     boolean full = fill();
     if (batch.isEmpty()) {
       return null;

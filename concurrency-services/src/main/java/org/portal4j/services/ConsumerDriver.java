@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Drives a queue service's consumer one turn at a time, on its loop. One flag, the baton, is held
@@ -28,7 +29,7 @@ final class ConsumerDriver {
      * @return work in progress that must never complete exceptionally, {@link #FINISHED}, or null
      *     when there is nothing to do now
      */
-    CompletionStage<?> turn();
+    @Nullable CompletionStage<?> turn();
 
     /** Whether a turn has anything to do; asked after the baton was let go. */
     boolean wanted();

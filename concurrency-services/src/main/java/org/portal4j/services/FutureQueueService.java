@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A queue service whose senders get a result back (Prefect's {@code FutureQueueService}), such as
@@ -28,11 +29,13 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * @param <A> the request type
  * @param <R> the result type
+ * @since 0.1
  */
-public abstract non-sealed class FutureQueueService<A, R> extends AbstractQueueService {
+public abstract non-sealed class FutureQueueService<A, R extends @Nullable Object>
+    extends AbstractQueueService {
 
   /** A queued request: its argument and the future its sender holds. */
-  static final class Request<A, R> {
+  static final class Request<A, R extends @Nullable Object> {
     final A arg;
     final CompletableFuture<R> future = new CompletableFuture<>();
 
@@ -109,7 +112,7 @@ public abstract non-sealed class FutureQueueService<A, R> extends AbstractQueueS
 
   @Override
   @SuppressWarnings("unchecked")
-  CompletionStage<?> consume(boolean closing) {
+  @Nullable CompletionStage<?> consume(boolean closing) {
     Object next = pollItem();
     if (next == null) {
       return null;
@@ -119,7 +122,7 @@ public abstract non-sealed class FutureQueueService<A, R> extends AbstractQueueS
   }
 
   /** Runs acquire and routes its outcome to the future; the returned stage never fails. */
-  private CompletionStage<?> acquireFor(Request<A, R> request) {
+  private @Nullable CompletionStage<?> acquireFor(Request<A, R> request) {
     if (request.future.isDone()) {
       return null; // cancelled before its turn: acquiring would only make a result to discard
     }

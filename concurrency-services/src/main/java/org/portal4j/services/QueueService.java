@@ -2,6 +2,7 @@ package org.portal4j.services;
 
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A background consumer on the global loop that items can be sent to from any thread, and that
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletionStage;
  * bound, draining and the threads everything runs on.
  *
  * @param <T> the item type
+ * @since 0.1
  */
 public abstract non-sealed class QueueService<T> extends AbstractQueueService {
 
@@ -72,7 +74,7 @@ public abstract non-sealed class QueueService<T> extends AbstractQueueService {
    * @return null if handled, or a stage completing when handled
    * @throws Exception a failure, logged; the next item is handled anyway
    */
-  protected abstract CompletionStage<?> handle(T item) throws Exception;
+  protected abstract @Nullable CompletionStage<?> handle(T item) throws Exception;
 
   /**
    * Called with an item the full queue turned away, on the sender's thread, after it was counted.
@@ -84,7 +86,7 @@ public abstract non-sealed class QueueService<T> extends AbstractQueueService {
 
   @Override
   @SuppressWarnings("unchecked")
-  CompletionStage<?> consume(boolean closing) {
+  @Nullable CompletionStage<?> consume(boolean closing) {
     Object next = pollItem();
     if (next == null) {
       return null;

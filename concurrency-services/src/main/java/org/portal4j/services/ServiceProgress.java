@@ -1,5 +1,6 @@
 package org.portal4j.services;
 
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -8,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.spi.support.Deadline;
 
 /**
@@ -23,7 +25,7 @@ final class ServiceProgress {
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong done = new AtomicLong();
   private final AtomicLong flushTarget = new AtomicLong(); // a waiter wants this many done
-  private final AtomicReference<CompletableFuture<Void>> signal = new AtomicReference<>();
+  private final AtomicReference<@Nullable CompletableFuture<Void>> signal = new AtomicReference<>();
 
   /** An item is about to be queued. */
   void accepted() {
@@ -78,8 +80,10 @@ final class ServiceProgress {
       if (done.get() >= target || stopped.getAsBoolean()) {
         return true;
       }
-      CompletableFuture<Void> next =
-          signal.updateAndGet(current -> current != null ? current : new CompletableFuture<>());
+      CompletableFuture<Void> next = // never null: the update installs one if there is none
+          Objects.requireNonNull(
+              signal.updateAndGet(
+                  current -> current != null ? current : new CompletableFuture<>()));
       if (done.get() >= target || stopped.getAsBoolean()) {
         return true; // the signal may have been installed after the consumer's last look
       }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.LoopPortal;
 import org.portal4j.Portals;
@@ -30,7 +31,7 @@ final class ServiceRegistry {
   private static final int ATTACH_ATTEMPTS = 3;
 
   /** What {@code instance(type, key, ...)} looks up; {@code key} may be null. */
-  record Registration(Class<?> type, Object key) {}
+  record Registration(Class<?> type, @Nullable Object key) {}
 
   private static final ConcurrentHashMap<Registration, AbstractQueueService> INSTANCES =
       new ConcurrentHashMap<>();
@@ -41,14 +42,14 @@ final class ServiceRegistry {
    * was added, so a thread that reads it knows the drain is there. Racing threads may each add a
    * drain to a new loop; the extra ones find nothing left to drain.
    */
-  private static volatile LoopPortal hookedLoop;
+  private static volatile @Nullable LoopPortal hookedLoop;
 
   private ServiceRegistry() {}
 
   // ---------------------------------------------------------------- instances
 
   static <S extends AbstractQueueService> S instance(
-      Class<S> type, Object key, Supplier<? extends S> factory) {
+      Class<S> type, @Nullable Object key, Supplier<? extends S> factory) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(factory, "factory");
     Registration registration = new Registration(type, key);

@@ -15,4 +15,7 @@
  * per (class, key), sending that never blocks, an optional bound, draining that loses nothing, and
  * draining at loop shutdown and JVM exit.
  */
+@NullMarked
 package org.portal4j.services;
+
+import org.jspecify.annotations.NullMarked;

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>When both the test method and its class (or an enclosing class) carry this annotation, the one
  * closest to the method wins as a whole: its attributes replace, not extend, the outer ones.
  * Registering {@link ThreadLeakExtension} with {@code @ExtendWith} instead gives the defaults.
+ *
+ * @since 0.1
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)

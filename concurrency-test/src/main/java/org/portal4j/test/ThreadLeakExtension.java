@@ -50,6 +50,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * <p>Limits: only platform threads are seen, since {@link Thread#getAllStackTraces()} does not list
  * virtual threads; and threads are compared across the whole JVM, so tests running in parallel in
  * the same JVM would see each other's threads.
+ *
+ * @since 0.1
  */
 public final class ThreadLeakExtension implements BeforeEachCallback, AfterEachCallback {
 

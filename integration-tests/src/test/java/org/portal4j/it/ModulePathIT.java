@@ -175,7 +175,9 @@ class ModulePathIT {
   @Test
   void aJava17RuntimeRunsTheConsumerOnTheModulePath() {
     Optional<Path> java17 = java17();
-    assumeTrue(java17.isPresent(), "no Java 17 runtime here (set -Dit.java17=<java executable>)");
+    assumeTrue(
+        java17.isPresent(),
+        "no Java 17 runtime here (set -Dit.java17=<java executable or Java home>)");
 
     ConsumerRun run =
         ConsumerRun.onModulePath(
@@ -211,14 +213,19 @@ class ModulePathIT {
   }
 
   /**
-   * The {@code java} named by {@code -Dit.java17} (which must then be a Java 17), else the first
-   * Java 17 under {@code /usr/lib/jvm}.
+   * The {@code java} named by {@code -Dit.java17} (an executable or a Java home, which must then be
+   * a Java 17), else the first Java 17 under {@code /usr/lib/jvm}.
    */
   private static Optional<Path> java17() {
     String configured = System.getProperty("it.java17", "");
     if (!configured.isBlank()) {
       Path java = Path.of(configured);
-      assertTrue(Files.isExecutable(java), "-Dit.java17=" + configured + " is not an executable");
+      if (Files.isDirectory(java)) { // a Java home, as people often pass
+        java = java.resolve("bin").resolve("java");
+      }
+      assertTrue(
+          Files.isRegularFile(java) && Files.isExecutable(java),
+          "-Dit.java17=" + configured + " is neither a java executable nor a Java home");
       return Optional.of(java);
     }
     Path jvms = Path.of("/usr/lib/jvm");

@@ -5,10 +5,12 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.spi.support.Deadline;
 
 /**
@@ -24,15 +26,15 @@ import org.portal4j.spi.support.Deadline;
  */
 final class NettyLoop implements Executor {
 
-  private final EventExecutor wrapped; // a user's loop, or null when the portal owns one
+  private final @Nullable EventExecutor wrapped; // a user's loop, or null when the portal owns one
   private final boolean daemon;
-  private volatile String threadName; // set by the portal before its first task
-  private final AtomicReference<SingleThreadIoEventLoop> owned = new AtomicReference<>();
+  private volatile @Nullable String threadName; // set by the portal before its first task
+  private final AtomicReference<@Nullable SingleThreadIoEventLoop> owned = new AtomicReference<>();
 
-  private volatile Thread thread;
+  private volatile @Nullable Thread thread;
   private volatile boolean released;
 
-  private NettyLoop(EventExecutor wrapped, boolean daemon) {
+  private NettyLoop(@Nullable EventExecutor wrapped, boolean daemon) {
     this.wrapped = wrapped;
     this.daemon = daemon;
   }
@@ -53,7 +55,7 @@ final class NettyLoop implements Executor {
   }
 
   /** The thread of an owned loop, once Netty made it; null for a user's loop. */
-  Thread thread() {
+  @Nullable Thread thread() {
     return thread;
   }
 
@@ -74,7 +76,9 @@ final class NettyLoop implements Executor {
           new SingleThreadIoEventLoop(
               null, // no group: see the class comment
               task -> {
-                Thread t = new FastThreadLocalThread(task, threadName);
+                Thread t =
+                    new FastThreadLocalThread(
+                        task, Objects.requireNonNull(threadName, "threadName"));
                 t.setDaemon(daemon);
                 thread = t; // so awaitExit can wait for it
                 return t;
@@ -86,7 +90,7 @@ final class NettyLoop implements Executor {
         fresh.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS); // released while we made it
         throw new RejectedExecutionException("The Netty loop " + threadName + " was released");
       }
-      loop = owned.get();
+      loop = Objects.requireNonNull(owned.get(), "owned"); // ours or the racer's: never unset
     }
     return loop;
   }

@@ -14,6 +14,8 @@ import org.portal4j.spi.PortalProvider;
  * the global loop and new event loop threads are Netty event loops. When chosen, it answers {@link
  * org.portal4j.Portals#currentLoop()} on Netty threads that a portal of this module runs on (a
  * {@linkplain NettyPortals#wrap wrapped} loop, or one it made), also outside the portal's tasks.
+ *
+ * @since 0.1
  */
 @AutoService(PortalProvider.class)
 public final class NettyPortalProvider implements PortalProvider {

@@ -17,6 +17,8 @@ import org.portal4j.spi.support.AbstractLoopPortal;
  * LoopPortal portal = NettyPortals.wrap(channel.eventLoop());
  * FromSync.callIn(portal, () -> channel.isActive());    // runs on the channel's loop
  * }</pre>
+ *
+ * @since 0.1
  */
 public final class NettyPortals {
 

@@ -12,6 +12,8 @@ import org.portal4j.spi.PortalProvider;
  * Worker portals on virtual threads: provider {@value #NAME}, priority 100, so it wins over the
  * platform backend whenever this jar is on the class path of a Java 21+ JVM. On older JVMs this
  * class cannot even load (it is compiled for Java 21) and the runtime skips it.
+ *
+ * @since 0.1
  */
 @AutoService(PortalProvider.class)
 public final class VirtualPortalProvider implements PortalProvider {

@@ -11,6 +11,8 @@ import org.portal4j.spi.support.AbstractWorkerPortal;
  * <p>Virtual threads are always daemon threads, so a worker made with {@code daemon=false} (the
  * default) keeps the JVM alive through the runtime's shared keeper thread until it terminates,
  * exactly like a platform worker's own thread would.
+ *
+ * @since 0.1
  */
 public final class VirtualWorkerPortal extends AbstractWorkerPortal {
 

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * called on a loop's thread (this loop's or another's) it does not wait, so two loops that start
  * each other never deadlock. A loop that fails to start cancels its queued calls and its shutdown
  * calls with the failure as cause.
+ *
+ * @since 0.1
  */
 public abstract class AbstractLoopPortal extends AbstractWorkerPortal implements LoopPortal {
 

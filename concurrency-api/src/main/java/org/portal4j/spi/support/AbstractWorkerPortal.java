@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.ContextKey;
 import org.portal4j.Portal;
@@ -77,6 +78,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The lock is never held while code the portal does not own runs: calls, hooks, the thread
  * factory, the executor.
+ *
+ * @since 0.1
  */
 public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundPortal {
 
@@ -105,7 +108,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   private final String name;
   private final boolean daemon;
   private final boolean runOnce;
-  private final Executor executor; // null: a thread of its own
+  private final @Nullable Executor executor; // null: a thread of its own
 
   /**
    * What the portal's thread runs, in order: calls themselves (no wrapper per call) and plain tasks
@@ -124,22 +127,25 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   private boolean submitted; // guarded by lock
 
   /** The portal's own thread, once made (a thread of its own only). */
-  private volatile Thread thread;
+  private volatile @Nullable Thread thread;
 
   /** The thread running this portal's tasks right now (over an executor only). */
-  private volatile Thread draining;
+  private volatile @Nullable Thread draining;
 
   /** The call whose run() is on the stack right now. */
-  private volatile Call<?> running;
+  private volatile @Nullable Call<?> running;
 
-  /** A thread of its own: set while it is parked, so submitters know to unpark it. */
-  private volatile boolean idle;
+  /**
+   * A thread of its own: set while it parks, so that a submitter knows to unpark it; cleared by the
+   * first submitter that does, so that the others do not.
+   */
+  private final AtomicBoolean idle = new AtomicBoolean();
 
   /** Over an executor: a drain is queued on it or running, so no other may be. Start holds it. */
   private final AtomicBoolean drainScheduled = new AtomicBoolean(true);
 
   private volatile boolean keepingAlive;
-  private volatile PortalSupport.Registration registration;
+  private volatile PortalSupport.@Nullable Registration registration;
 
   /**
    * A portal that runs its calls on a thread of its own, made by {@link #newThread(Runnable)} when
@@ -168,7 +174,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   }
 
   private AbstractWorkerPortal(
-      PortalOptions options, String namePrefix, Executor executor, boolean overExecutor) {
+      PortalOptions options, String namePrefix, @Nullable Executor executor, boolean overExecutor) {
     requireNonNull(options, "options");
     requireNonNull(namePrefix, "namePrefix");
     this.name =
@@ -184,7 +190,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     this.executor = executor;
   }
 
-  private static <T> T requireNonNull(T value, String what) {
+  private static <T> T requireNonNull(@Nullable T value, String what) {
     if (value == null) {
       throw new NullPointerException(what);
     }
@@ -269,7 +275,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   }
 
   /** Like {@link #locked(Runnable)}, returning what {@code action} returns. */
-  final <T> T lockedGet(java.util.function.Supplier<T> action) {
+  final <T extends @Nullable Object> T lockedGet(java.util.function.Supplier<T> action) {
     lock.lock();
     try {
       return action.get();
@@ -281,7 +287,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   // ---------------------------------------------------------------- taking work
 
   @Override
-  public final <T> Call<T> submit(Call<T> call) {
+  public final <T extends @Nullable Object> Call<T> submit(Call<T> call) {
     requireNonNull(call, "call");
     boolean launch;
     lock.lock();
@@ -658,7 +664,8 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   /** Wakes whatever drains the queue, if it may be idle. Never under the lock. */
   private void wake() {
     if (executor == null) {
-      if (idle) {
+      // Only the submitter that finds the thread idle first unparks it: one wake-up per park.
+      if (idle.get() && idle.compareAndSet(true, false)) {
         Thread t = thread;
         if (t != null) {
           LockSupport.unpark(t);
@@ -698,7 +705,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
         runTasks(Integer.MAX_VALUE); // accepted before the state changed
         return;
       }
-      idle = true;
+      idle.set(true);
       // Written idle before looking: a submitter queues before it looks at idle, so one of us
       // sees the other.
       if (tasks.isEmpty() && state != State.TERMINATED) {
@@ -707,7 +714,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
         // set, it would make every park return at once and the idle thread spin.
         Thread.interrupted();
       }
-      idle = false;
+      idle.set(false);
     }
   }
 
@@ -798,7 +805,8 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
 
   private void scheduleDrain() {
     try {
-      executor.execute(this::drain);
+      // only a portal over an executor drains, so it is never null here
+      requireNonNull(executor, "executor").execute(this::drain);
     } catch (Throwable refused) {
       drainRefused(refused);
     }

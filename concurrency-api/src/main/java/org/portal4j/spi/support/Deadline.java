@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
  * ArithmeticException}; zero and negative ones mean "now".
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public final class Deadline {
 

@@ -2,6 +2,7 @@ package org.portal4j.spi.support;
 
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps the JVM alive for portals whose threads cannot (virtual threads are always daemons) while
@@ -14,7 +15,7 @@ final class KeepAlive {
 
   private static final ReentrantLock LOCK = new ReentrantLock();
   private static int holders; // guarded by LOCK
-  private static Thread thread; // guarded by LOCK; the live keeper, if any
+  private static @Nullable Thread thread; // guarded by LOCK; the live keeper, if any
 
   private KeepAlive() {}
 

@@ -3,6 +3,7 @@ package org.portal4j.test.tck;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A platform thread standing in for a caller: it runs a body once and keeps what came of it exactly
@@ -13,8 +14,8 @@ final class CallerThread {
 
   final Thread thread;
   private final CountDownLatch ended = new CountDownLatch(1);
-  private volatile Object value;
-  private volatile Throwable thrown;
+  private volatile @Nullable Object value;
+  private volatile @Nullable Throwable thrown;
   private volatile boolean interruptedAtEnd;
 
   private CallerThread(String name, boolean daemon, Callable<?> body) {
@@ -54,7 +55,7 @@ final class CallerThread {
   }
 
   /** What the body returned; fails if it threw or has not returned within the wait. */
-  Object result() throws InterruptedException {
+  @Nullable Object result() throws InterruptedException {
     awaitEnd();
     Throwable t = thrown;
     if (t != null) {

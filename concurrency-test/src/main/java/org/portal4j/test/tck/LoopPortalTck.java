@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.portal4j.AsyncWaiter;
@@ -105,7 +106,7 @@ public abstract class LoopPortalTck extends PortalTck {
    * @param grace the shutdown grace
    * @return the loop, or null when the backend cannot make one with another grace (the default)
    */
-  protected LoopPortal newLoopWithShutdownGrace(PortalOptions options, Duration grace) {
+  protected @Nullable LoopPortal newLoopWithShutdownGrace(PortalOptions options, Duration grace) {
     return null;
   }
 
@@ -298,6 +299,7 @@ public abstract class LoopPortalTck extends PortalTck {
 
   /** LoopPortal.execute: tasks run on the loop, in order with submitted calls (E10). */
   @Test
+  @SuppressWarnings("NullAway") // passes null on purpose, to check the NullPointerException
   public void executeRunsTasksOnTheLoopInOrderWithSubmittedCalls() throws Exception {
     LoopPortal loop = loop("execute");
     Thread loopThread = threadOf(loop);
@@ -349,6 +351,7 @@ public abstract class LoopPortalTck extends PortalTck {
 
   /** LoopPortal.addShutdownCall: refused for null, after shutdown, and with a runner (E42). */
   @Test
+  @SuppressWarnings("NullAway") // passes null on purpose, to check the NullPointerException
   public void addShutdownCallIsRefusedForNullAfterShutdownAndForACallWithARunner()
       throws Exception {
     LoopPortal loop = loop("refusing-shutdown-calls");

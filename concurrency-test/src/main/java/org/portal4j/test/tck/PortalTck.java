@@ -576,6 +576,7 @@ public abstract class PortalTck {
 
   /** A null call is refused before anything happens (docs/errors.md E03). */
   @Test
+  @SuppressWarnings("NullAway") // passes null on purpose, to check the NullPointerException
   public void submitOfNullThrowsNullPointerExceptionAndStartsNothing() {
     WorkerPortal portal = portal("null-submit");
     NullPointerException e =
@@ -962,8 +963,8 @@ public abstract class PortalTck {
       }
 
       Object cancel = canceller.result();
-      assertTrue(cancel.equals("won") || cancel.equals("lost"), "round " + n + ": " + cancel);
-      assertEquals(cancel.equals("won"), call.isCancelled(), "round " + n + ": " + call);
+      assertTrue("won".equals(cancel) || "lost".equals(cancel), "round " + n + ": " + cancel);
+      assertEquals("won".equals(cancel), call.isCancelled(), "round " + n + ": " + call);
       if (call.isCancelled()) {
         assertThrows(CallCancelledException.class, call::result);
       } else {

@@ -30,4 +30,7 @@
  *
  * @since 0.1
  */
+@NullMarked
 package org.portal4j.test.tck;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,9 @@
+/**
+ * The binding of the API to its runtime ({@link org.portal4j.internal.RuntimeBinding}), for
+ * portal4j's own modules only: the module {@code org.portal4j} exports it to {@code
+ * org.portal4j.services} alone. Not an API; it may change in any release.
+ */
+@NullMarked
+package org.portal4j.internal;
+
+import org.jspecify.annotations.NullMarked;
