@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * WARN and skipped, as a broken backend is in {@link Backends} (a {@link
  * java.util.ServiceConfigurationError}, a {@link LinkageError}, anything its constructor throws).
  *
- * <p>No lock is held while providers load (their constructors are user code): threads that race to
- * load each load, and all then use the set of the first to finish. A provider whose constructor
- * makes a call sees no custom propagators for that call.
+ * <p>Providers load in a class initialiser, once: threads that make their first call meanwhile wait
+ * for it (so a provider's constructor must not wait for another thread's call). A provider whose
+ * constructor makes a call sees no custom propagators for that call.
  */
 final class ContextPropagators {
 
@@ -45,7 +45,24 @@ final class ContextPropagators {
    */
   static ContextPropagator<Object>[] custom() {
     ContextPropagator<Object> @Nullable [] loaded = LOADED.get();
-    return loaded != null ? loaded : load();
+    return loaded != null ? loaded : Once.all();
+  }
+
+  /**
+   * Loads in a class initialiser: one thread loads while the others wait for it. Lazily, in the
+   * middle of calls, two threads searching the class path at once met in the class loader's
+   * monitor, which Lincheck's model checker (RunOncePortalModelTest) took for a deadlock; it runs
+   * class initialisers as one step.
+   */
+  private static final class Once {
+    private static final ContextPropagator<Object>[] ALL = load();
+
+    /** Null only on the loading thread, for a call a provider's constructor makes. */
+    @SuppressWarnings("ConstantConditions")
+    static ContextPropagator<Object>[] all() {
+      ContextPropagator<Object> @Nullable [] all = ALL;
+      return all != null ? all : NONE;
+    }
   }
 
   private static ContextPropagator<Object>[] load() {
