@@ -8,6 +8,7 @@
  * {@code --add-modules}.
  *
  * @uses org.portal4j.spi.ConcurrencyRuntime
+ * @uses org.portal4j.spi.ContextPropagator
  */
 module org.portal4j {
   requires static org.jspecify;
@@ -21,4 +22,5 @@ module org.portal4j {
       org.portal4j.services;
 
   uses org.portal4j.spi.ConcurrencyRuntime;
+  uses org.portal4j.spi.ContextPropagator;
 }

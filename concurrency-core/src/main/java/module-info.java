@@ -5,6 +5,7 @@
  * @provides org.portal4j.spi.ConcurrencyRuntime the default runtime
  * @provides org.portal4j.spi.PortalProvider the {@code platform} backend
  * @uses org.portal4j.spi.PortalProvider
+ * @uses org.portal4j.spi.ContextPropagator context propagators, carried by every call
  */
 @SuppressWarnings("requires-automatic") // auto-service's annotations, at compile time only
 module org.portal4j.core {
@@ -15,6 +16,7 @@ module org.portal4j.core {
   requires static com.google.auto.service;
 
   uses org.portal4j.spi.PortalProvider;
+  uses org.portal4j.spi.ContextPropagator;
 
   provides org.portal4j.spi.ConcurrencyRuntime with
       org.portal4j.core.CoreRuntime;

@@ -38,6 +38,7 @@ def artifacts = managed.collect { d ->
   text(d, 'artifactId')
 } as Set
 assert artifacts == ['concurrency-api', 'concurrency-core', 'concurrency-test', 'concurrency-services',
+                     'concurrency-micrometer',
                      'portal-virtual', 'portal-netty'] as Set
 
 println "bom-consumer verified: BOM import, version-less dependencies, virtual workers, clean BOM"

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -134,6 +135,56 @@ public interface Call<T extends @Nullable Object> {
    */
   static <T extends @Nullable Object> T shield(Callable<? extends T> fn) {
     return RuntimeBinding.runtime().calls().shield(fn);
+  }
+
+  /**
+   * A call that follows a stage someone else started: it is running from the start and ends when
+   * {@code stage} does, with its value or its failure (a {@code CompletionException} or {@code
+   * ExecutionException} unwrapped to its cause). Cancelling the call cancels the stage (through
+   * {@code toCompletableFuture().cancel(true)}, and {@link Future#cancel} too when the stage is a
+   * {@code Future}); a stage cancelled on its own cancels nothing here: the call fails with the
+   * stage's {@code CancellationException}.
+   *
+   * <p>The call has no runner and is never submitted: it is already running. Its {@code
+   * toCompletableFuture()} is the way back. Made on this thread, it captures this thread's context,
+   * which surrounds nothing but the hand-over.
+   *
+   * @param stage the stage to follow
+   * @param <T> its result type
+   * @return a running call, or a done one if the stage is done
+   * @throws NullPointerException if {@code stage} is null
+   * @throws IllegalStateException if no runtime is on the class path
+   * @since 0.1
+   */
+  static <T> Call<T> from(CompletionStage<? extends T> stage) {
+    if (stage == null) {
+      throw new NullPointerException("stage");
+    }
+    return from("from(" + stage.getClass().getSimpleName() + ")", stage);
+  }
+
+  /**
+   * Like {@link #from(CompletionStage)}, with a name.
+   *
+   * @param name the call's name
+   * @param stage the stage to follow
+   * @param <T> its result type
+   * @return a running call, or a done one if the stage is done
+   * @throws NullPointerException if {@code name} or {@code stage} is null
+   * @throws IllegalStateException if no runtime is on the class path
+   * @since 0.1
+   */
+  static <T> Call<T> from(String name, CompletionStage<? extends T> stage) {
+    if (stage == null) {
+      throw new NullPointerException("stage");
+    }
+    Call<T> call = ofAsync(name, () -> stage);
+    if (stage instanceof Future && !(stage instanceof CompletableFuture)) {
+      Future<?> future = (Future<?>) stage; // its toCompletableFuture() may be a copy
+      call.addCancelCallback(() -> future.cancel(true));
+    }
+    call.run(); // the function only hands the stage over: the call now follows it
+    return call;
   }
 
   private static String requireName(String name) {

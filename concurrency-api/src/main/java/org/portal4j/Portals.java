@@ -3,6 +3,7 @@ package org.portal4j;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import org.portal4j.internal.RuntimeBinding;
 import org.portal4j.spi.PortalKind;
 
@@ -141,5 +142,42 @@ public final class Portals {
    */
   public static Map<PortalKind, String> backends() {
     return RuntimeBinding.runtime().portals().backends();
+  }
+
+  /**
+   * An {@link ExecutorService} over a worker, for code that wants one: each task becomes a {@link
+   * Call}, made on the submitting thread (so it carries that thread's context) and submitted to
+   * {@code worker}, in submission order.
+   *
+   * <ul>
+   *   <li>{@code submit} returns a {@code Future} view of the call: cancelling it cancels the call,
+   *       which interrupts it if it is running (with {@code cancel(false)} too); {@code get} throws
+   *       {@code ExecutionException} with what the task threw.
+   *   <li>{@code invokeAll} and {@code invokeAny} behave as for any {@code
+   *       AbstractExecutorService}: on one worker, the tasks run one after another.
+   *   <li>{@code shutdown}, {@code isShutdown} and {@code awaitTermination} are the worker's;
+   *       {@code isTerminated} is true once it is shut down and its thread has exited; {@code
+   *       shutdownNow} shuts it down, cancels every call submitted through this executor that has
+   *       not ended (interrupting a running one) and returns the tasks that never started.
+   *   <li>A task the worker refuses (shut down, or run-once and used) makes {@code submit} and
+   *       {@code execute} throw {@code RejectedExecutionException} (with the worker's exception as
+   *       cause when it threw another).
+   * </ul>
+   *
+   * The executor holds no thread of its own: shutting it down shuts the worker down, and the worker
+   * may still be used directly.
+   *
+   * @param worker the worker that runs the tasks
+   * @return a new executor over it
+   * @throws NullPointerException if {@code worker} is null
+   * @throws IllegalStateException if no runtime is on the class path
+   * @since 0.1
+   */
+  public static ExecutorService asExecutorService(WorkerPortal worker) {
+    if (worker == null) {
+      throw new NullPointerException("worker");
+    }
+    RuntimeBinding.runtime(); // fail now, not at the first submit, without a runtime
+    return new WorkerPortalExecutorService(worker);
   }
 }

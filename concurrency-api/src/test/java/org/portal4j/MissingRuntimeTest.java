@@ -63,6 +63,16 @@ class MissingRuntimeTest {
         }
       };
 
+  /** A worker that is never used: {@code asExecutorService} must fail before it wraps it. */
+  private static final WorkerPortal WORKER =
+      (WorkerPortal)
+          Proxy.newProxyInstance(
+              WorkerPortal.class.getClassLoader(),
+              new Class<?>[] {WorkerPortal.class},
+              (proxy, method, args) -> {
+                throw new AssertionError("the fake worker was used: " + method);
+              });
+
   private static Named<Executable> entry(String name, Executable executable) {
     return Named.of(name, executable);
   }
@@ -78,6 +88,9 @@ class MissingRuntimeTest {
             () -> Call.ofAsync("named", () -> CompletableFuture.completedFuture(1))),
         entry("Call.current()", Call::current),
         entry("Call.shield(fn)", () -> Call.shield(() -> 1)),
+        entry("Call.from(stage)", () -> Call.from(new CompletableFuture<>())),
+        entry("Call.from(name, stage)", () -> Call.from("named", new CompletableFuture<>())),
+        entry("Portals.asExecutorService(worker)", () -> Portals.asExecutorService(WORKER)),
         entry("Portal.submit(fn)", () -> PORTAL.submit(() -> 1)),
         entry("Portals.newWorkerThread()", Portals::newWorkerThread),
         entry(

@@ -20,6 +20,10 @@ final class Artifacts {
   static final Path NETTY = jar("portal-netty");
   static final Path SERVICES = jar("concurrency-services");
   static final Path TEST = jar("concurrency-test");
+  static final Path MICROMETER = jar("concurrency-micrometer");
+
+  /** Micrometer's context-propagation, an automatic module, which concurrency-micrometer needs. */
+  static final Path CONTEXT_PROPAGATION = jar("context-propagation");
 
   /** What portal-netty needs at run time: Netty's transport and the modules it requires. */
   static final List<Path> NETTY_LIBRARIES =

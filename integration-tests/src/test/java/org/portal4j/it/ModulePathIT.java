@@ -32,6 +32,7 @@ class ModulePathIT {
 
   private static final String PROVIDER = "org.portal4j.spi.PortalProvider";
   private static final String RUNTIME = "org.portal4j.spi.ConcurrencyRuntime";
+  private static final String PROPAGATOR = "org.portal4j.spi.ContextPropagator";
 
   @Test
   void everyPublishedJarIsANamedModuleWithItsDocumentedName() {
@@ -42,6 +43,7 @@ class ModulePathIT {
     jars.put("org.portal4j.test", Artifacts.TEST);
     jars.put("org.portal4j.virtual", Artifacts.VIRTUAL);
     jars.put("org.portal4j.netty", Artifacts.NETTY);
+    jars.put("org.portal4j.micrometer", Artifacts.MICROMETER);
 
     jars.forEach(
         (name, jar) -> {
@@ -73,6 +75,34 @@ class ModulePathIT {
       assertEquals(Set.of(), module.exports(), module.toString());
       assertEquals(Set.of(PROVIDER), provided(module), module.toString());
     }
+  }
+
+  @Test
+  void theMicrometerBridgeIsBoundAsAContextPropagatorWhenItIsOnTheModulePath() {
+    ModuleDescriptor bridge = descriptor(Artifacts.MICROMETER);
+    assertEquals(Set.of(), bridge.exports(), bridge.toString());
+    assertEquals(Set.of(PROPAGATOR), provided(bridge), bridge.toString());
+    assertTrue(descriptor(Artifacts.API).uses().contains(PROPAGATOR));
+    assertTrue(descriptor(Artifacts.CORE).uses().contains(PROPAGATOR));
+
+    List<Path> path = new ArrayList<>(Artifacts.LOGGING);
+    path.addAll(
+        List.of(
+            Artifacts.API, Artifacts.CORE, Artifacts.MICROMETER, Artifacts.CONTEXT_PROPAGATION));
+    Set<String> resolved =
+        ModuleLayer.boot()
+            .configuration()
+            .resolveAndBind(
+                ModuleFinder.of(path.toArray(Path[]::new)),
+                ModuleFinder.of(),
+                Set.of("org.portal4j"))
+            .modules()
+            .stream()
+            .map(m -> m.name())
+            .collect(Collectors.toSet());
+    assertTrue(
+        resolved.containsAll(Set.of("org.portal4j.micrometer", "context.propagation")),
+        "service binding pulls in the bridge and what it requires: " + resolved);
   }
 
   @Test
