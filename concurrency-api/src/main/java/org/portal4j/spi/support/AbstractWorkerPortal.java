@@ -335,8 +335,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
                 + name
                 + (s == State.TERMINATED ? ": it has terminated" : ": it has been shut down"));
       }
-      // A task that is also a Call is run as a task: queued alone, it would be taken for one.
-      tasks.offer(task instanceof Call ? (Runnable) ((Runnable) task)::run : task);
+      tasks.offer(task); // never a Call: Call.run() and Runnable.run() differ in their result
       launch = markStartedLocked();
     } finally {
       lock.unlock();
