@@ -58,7 +58,7 @@ public final class FromAsync {
       Collection<? extends Call<?>> doneCallbacks) {
     return RuntimeBinding.runtime()
         .router()
-        .waitForCallAsync(requirePortal(portal), call, timeout, doneCallbacks);
+        .waitForCallAsync(Targets.requirePortal(portal), call, timeout, doneCallbacks);
   }
 
   /**
@@ -201,7 +201,7 @@ public final class FromAsync {
    */
   public static <T extends @Nullable Object> Call<T> callSoonIn(
       Portal portal, Call<T> call, @Nullable Duration timeout) {
-    return RuntimeBinding.runtime().router().callSoon(requirePortal(portal), call, timeout);
+    return RuntimeBinding.runtime().router().callSoon(Targets.requirePortal(portal), call, timeout);
   }
 
   /**
@@ -257,7 +257,7 @@ public final class FromAsync {
    */
   public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInNewThread(
       Call<T> call, @Nullable Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return waitForCallIn(newThread(), call, timeout, doneCallbacks);
+    return waitForCallIn(Targets.newThread(), call, timeout, doneCallbacks);
   }
 
   /**
@@ -271,7 +271,7 @@ public final class FromAsync {
    */
   public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInNewThread(
       Call<T> call, @Nullable Duration timeout) {
-    return waitForCallIn(newThread(), call, timeout);
+    return waitForCallIn(Targets.newThread(), call, timeout);
   }
 
   /**
@@ -284,7 +284,7 @@ public final class FromAsync {
    */
   public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInNewThread(
       Call<T> call) {
-    return waitForCallIn(newThread(), call);
+    return waitForCallIn(Targets.newThread(), call);
   }
 
   /**
@@ -342,7 +342,7 @@ public final class FromAsync {
    */
   public static <T extends @Nullable Object> CompletableFuture<T> callInNewThread(
       Call<T> call, @Nullable Duration timeout) {
-    return callIn(newThread(), call, timeout);
+    return callIn(Targets.newThread(), call, timeout);
   }
 
   /**
@@ -353,7 +353,7 @@ public final class FromAsync {
    * @return a future of the call's result
    */
   public static <T extends @Nullable Object> CompletableFuture<T> callInNewThread(Call<T> call) {
-    return callIn(newThread(), call);
+    return callIn(Targets.newThread(), call);
   }
 
   /**
@@ -394,7 +394,7 @@ public final class FromAsync {
    */
   public static <T extends @Nullable Object> Call<T> callSoonInNewThread(
       Call<T> call, @Nullable Duration timeout) {
-    return callSoonIn(newThread(), call, timeout);
+    return callSoonIn(Targets.newThread(), call, timeout);
   }
 
   /**
@@ -406,7 +406,7 @@ public final class FromAsync {
    * @return the same call, submitted
    */
   public static <T extends @Nullable Object> Call<T> callSoonInNewThread(Call<T> call) {
-    return callSoonIn(newThread(), call);
+    return callSoonIn(Targets.newThread(), call);
   }
 
   /**
@@ -449,7 +449,7 @@ public final class FromAsync {
    */
   public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInLoopThread(
       Call<T> call, @Nullable Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return waitForCallIn(globalLoop(call, doneCallbacks), call, timeout, doneCallbacks);
+    return waitForCallIn(Targets.globalLoop(call, doneCallbacks), call, timeout, doneCallbacks);
   }
 
   /**
@@ -463,7 +463,7 @@ public final class FromAsync {
    */
   public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInLoopThread(
       Call<T> call, @Nullable Duration timeout) {
-    return waitForCallIn(globalLoop(call), call, timeout);
+    return waitForCallIn(Targets.globalLoop(call), call, timeout);
   }
 
   /**
@@ -475,7 +475,7 @@ public final class FromAsync {
    */
   public static <T extends @Nullable Object> CompletableFuture<T> waitForCallInLoopThread(
       Call<T> call) {
-    return waitForCallIn(globalLoop(call), call);
+    return waitForCallIn(Targets.globalLoop(call), call);
   }
 
   /**
@@ -531,7 +531,7 @@ public final class FromAsync {
    */
   public static <T extends @Nullable Object> CompletableFuture<T> callInLoopThread(
       Call<T> call, @Nullable Duration timeout) {
-    return callIn(globalLoop(call), call, timeout);
+    return callIn(Targets.globalLoop(call), call, timeout);
   }
 
   /**
@@ -542,7 +542,7 @@ public final class FromAsync {
    * @return a future of the call's result
    */
   public static <T extends @Nullable Object> CompletableFuture<T> callInLoopThread(Call<T> call) {
-    return callIn(globalLoop(call), call);
+    return callIn(Targets.globalLoop(call), call);
   }
 
   /**
@@ -580,7 +580,7 @@ public final class FromAsync {
    */
   public static <T extends @Nullable Object> Call<T> callSoonInLoopThread(
       Call<T> call, @Nullable Duration timeout) {
-    return callSoonIn(globalLoop(call), call, timeout);
+    return callSoonIn(Targets.globalLoop(call), call, timeout);
   }
 
   /**
@@ -591,7 +591,7 @@ public final class FromAsync {
    * @return the same call, submitted
    */
   public static <T extends @Nullable Object> Call<T> callSoonInLoopThread(Call<T> call) {
-    return callSoonIn(globalLoop(call), call);
+    return callSoonIn(Targets.globalLoop(call), call);
   }
 
   /**
@@ -618,30 +618,5 @@ public final class FromAsync {
   public static <T extends @Nullable Object> Call<T> callSoonInLoopThread(
       Callable<? extends T> fn) {
     return callSoonInLoopThread(Call.<T>of(fn));
-  }
-
-  // ---------------------------------------------------------------- targets
-
-  private static Portal requirePortal(Portal portal) {
-    if (portal == null) {
-      throw new NullPointerException("portal");
-    }
-    return portal;
-  }
-
-  private static Portal newThread() {
-    return Portals.newThreadPerCall();
-  }
-
-  /** The global loop, made only once the arguments passed their null checks. */
-  private static Portal globalLoop(Call<?> call) {
-    return globalLoop(call, List.of());
-  }
-
-  private static Portal globalLoop(Call<?> call, Collection<?> doneCallbacks) {
-    if (call == null || doneCallbacks == null) {
-      throw new NullPointerException(call == null ? "call" : "doneCallbacks");
-    }
-    return Portals.globalLoop();
   }
 }

@@ -61,7 +61,7 @@ public final class FromSync {
       Collection<? extends Call<?>> doneCallbacks) {
     return RuntimeBinding.runtime()
         .router()
-        .waitForCall(requirePortal(portal), call, timeout, doneCallbacks);
+        .waitForCall(Targets.requirePortal(portal), call, timeout, doneCallbacks);
   }
 
   /**
@@ -201,7 +201,7 @@ public final class FromSync {
    */
   public static <T extends @Nullable Object> Call<T> callSoonIn(
       Portal portal, Call<T> call, @Nullable Duration timeout) {
-    return RuntimeBinding.runtime().router().callSoon(requirePortal(portal), call, timeout);
+    return RuntimeBinding.runtime().router().callSoon(Targets.requirePortal(portal), call, timeout);
   }
 
   /**
@@ -257,7 +257,7 @@ public final class FromSync {
    */
   public static <T extends @Nullable Object> T waitForCallInNewThread(
       Call<T> call, @Nullable Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return waitForCallIn(newThread(), call, timeout, doneCallbacks);
+    return waitForCallIn(Targets.newThread(), call, timeout, doneCallbacks);
   }
 
   /**
@@ -271,7 +271,7 @@ public final class FromSync {
    */
   public static <T extends @Nullable Object> T waitForCallInNewThread(
       Call<T> call, @Nullable Duration timeout) {
-    return waitForCallIn(newThread(), call, timeout);
+    return waitForCallIn(Targets.newThread(), call, timeout);
   }
 
   /**
@@ -283,7 +283,7 @@ public final class FromSync {
    * @return the call's result
    */
   public static <T extends @Nullable Object> T waitForCallInNewThread(Call<T> call) {
-    return waitForCallIn(newThread(), call);
+    return waitForCallIn(Targets.newThread(), call);
   }
 
   /**
@@ -340,7 +340,7 @@ public final class FromSync {
    */
   public static <T extends @Nullable Object> T callInNewThread(
       Call<T> call, @Nullable Duration timeout) {
-    return callIn(newThread(), call, timeout);
+    return callIn(Targets.newThread(), call, timeout);
   }
 
   /**
@@ -351,7 +351,7 @@ public final class FromSync {
    * @return the call's result
    */
   public static <T extends @Nullable Object> T callInNewThread(Call<T> call) {
-    return callIn(newThread(), call);
+    return callIn(Targets.newThread(), call);
   }
 
   /**
@@ -391,7 +391,7 @@ public final class FromSync {
    */
   public static <T extends @Nullable Object> Call<T> callSoonInNewThread(
       Call<T> call, @Nullable Duration timeout) {
-    return callSoonIn(newThread(), call, timeout);
+    return callSoonIn(Targets.newThread(), call, timeout);
   }
 
   /**
@@ -403,7 +403,7 @@ public final class FromSync {
    * @return the same call, submitted
    */
   public static <T extends @Nullable Object> Call<T> callSoonInNewThread(Call<T> call) {
-    return callSoonIn(newThread(), call);
+    return callSoonIn(Targets.newThread(), call);
   }
 
   /**
@@ -446,7 +446,7 @@ public final class FromSync {
    */
   public static <T extends @Nullable Object> T waitForCallInLoopThread(
       Call<T> call, @Nullable Duration timeout, Collection<? extends Call<?>> doneCallbacks) {
-    return waitForCallIn(globalLoop(call, doneCallbacks), call, timeout, doneCallbacks);
+    return waitForCallIn(Targets.globalLoop(call, doneCallbacks), call, timeout, doneCallbacks);
   }
 
   /**
@@ -460,7 +460,7 @@ public final class FromSync {
    */
   public static <T extends @Nullable Object> T waitForCallInLoopThread(
       Call<T> call, @Nullable Duration timeout) {
-    return waitForCallIn(globalLoop(call), call, timeout);
+    return waitForCallIn(Targets.globalLoop(call), call, timeout);
   }
 
   /**
@@ -471,7 +471,7 @@ public final class FromSync {
    * @return the call's result
    */
   public static <T extends @Nullable Object> T waitForCallInLoopThread(Call<T> call) {
-    return waitForCallIn(globalLoop(call), call);
+    return waitForCallIn(Targets.globalLoop(call), call);
   }
 
   /**
@@ -526,7 +526,7 @@ public final class FromSync {
    */
   public static <T extends @Nullable Object> T callInLoopThread(
       Call<T> call, @Nullable Duration timeout) {
-    return callIn(globalLoop(call), call, timeout);
+    return callIn(Targets.globalLoop(call), call, timeout);
   }
 
   /**
@@ -537,7 +537,7 @@ public final class FromSync {
    * @return the call's result
    */
   public static <T extends @Nullable Object> T callInLoopThread(Call<T> call) {
-    return callIn(globalLoop(call), call);
+    return callIn(Targets.globalLoop(call), call);
   }
 
   /**
@@ -574,7 +574,7 @@ public final class FromSync {
    */
   public static <T extends @Nullable Object> Call<T> callSoonInLoopThread(
       Call<T> call, @Nullable Duration timeout) {
-    return callSoonIn(globalLoop(call), call, timeout);
+    return callSoonIn(Targets.globalLoop(call), call, timeout);
   }
 
   /**
@@ -585,7 +585,7 @@ public final class FromSync {
    * @return the same call, submitted
    */
   public static <T extends @Nullable Object> Call<T> callSoonInLoopThread(Call<T> call) {
-    return callSoonIn(globalLoop(call), call);
+    return callSoonIn(Targets.globalLoop(call), call);
   }
 
   /**
@@ -612,30 +612,5 @@ public final class FromSync {
   public static <T extends @Nullable Object> Call<T> callSoonInLoopThread(
       Callable<? extends T> fn) {
     return callSoonInLoopThread(Call.<T>of(fn));
-  }
-
-  // ---------------------------------------------------------------- targets
-
-  private static Portal requirePortal(Portal portal) {
-    if (portal == null) {
-      throw new NullPointerException("portal");
-    }
-    return portal;
-  }
-
-  private static Portal newThread() {
-    return Portals.newThreadPerCall();
-  }
-
-  /** The global loop, made only once the arguments passed their null checks. */
-  private static Portal globalLoop(Call<?> call) {
-    return globalLoop(call, List.of());
-  }
-
-  private static Portal globalLoop(Call<?> call, Collection<?> doneCallbacks) {
-    if (call == null || doneCallbacks == null) {
-      throw new NullPointerException(call == null ? "call" : "doneCallbacks");
-    }
-    return Portals.globalLoop();
   }
 }
