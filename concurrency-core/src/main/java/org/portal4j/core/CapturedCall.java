@@ -312,13 +312,13 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
     Callable<?> function = fn;
     fn = null;
     Duration limit = timeout;
-    if (limit != null && !Deadline.isForever(limit)) {
-      if (limit.isZero()) {
+    long nanos = limit == null ? Long.MAX_VALUE : Deadline.nanosOf(limit); // MAX_VALUE: never
+    if (nanos != Long.MAX_VALUE) {
+      if (nanos == 0) { // a zero timeout (negative ones are refused by setTimeout)
         timeOut();
         context = null; // the body never runs, so nothing else drops it
         return DONE_STAGE;
       }
-      long nanos = Deadline.nanosOf(limit);
       if (nanos >= FarDeadlines.FAR_NANOS) {
         FarDeadlines.watch(this, System.nanoTime() + nanos); // most calls end long before
       } else {
