@@ -126,6 +126,21 @@ class FarDeadlinesTest {
     assertTrue(!call.isTimedOut(), "a cancelled call was later marked timed out");
   }
 
+  @Test
+  void aDeadlineCenturiesAwayIsKeptNotFiredThoughItsClockSumOverflows() {
+    FarDeadlines deadlines = new FarDeadlines(sweep -> {}); // sweeps run here, by hand
+    CapturedCall<String> call = CapturedCall.sync("centuries", () -> "x");
+    long nanos = Duration.ofDays(365L * 250).toNanos(); // now + nanos overflows a long
+    deadlines.add(call, System.nanoTime() + nanos);
+    deadlines.sweep();
+    deadlines.sweep();
+    assertTrue(deadlines.watches(call), "the call was dropped");
+    assertTrue(!call.isDone(), "a deadline 250 years away fired: " + call);
+    call.cancel();
+    deadlines.sweep();
+    assertEquals(0, deadlines.watched(), "an ended call is still watched");
+  }
+
   private static String blockUntilInterrupted() throws InterruptedException {
     new CountDownLatch(1).await();
     return "never";

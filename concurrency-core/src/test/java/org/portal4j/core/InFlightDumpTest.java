@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,19 +63,15 @@ class InFlightDumpTest {
   }
 
   /** Waits until the snapshot has a call matching {@code matcher}, and returns it. */
-  static InFlightCall awaitInFlight(Predicate<InFlightCall> matcher) throws InterruptedException {
-    long end = System.nanoTime() + WAIT.toNanos();
-    List<InFlightCall> last = List.of();
-    while (System.nanoTime() < end) {
-      last = Diagnostics.inFlight();
-      for (InFlightCall call : last) {
-        if (matcher.test(call)) {
-          return call;
-        }
-      }
-      Thread.sleep(5); // polling a state with a deadline
-    }
-    throw new AssertionError("No matching call in flight within " + WAIT + ": " + last);
+  static InFlightCall awaitInFlight(Predicate<InFlightCall> matcher) {
+    AtomicReference<InFlightCall> found = new AtomicReference<>();
+    CallTestSupport.awaitCondition(
+        () -> {
+          Diagnostics.inFlight().stream().filter(matcher).findFirst().ifPresent(found::set);
+          return found.get() != null;
+        },
+        "a matching call in flight");
+    return found.get();
   }
 
   /** The call is running and its thread is parked in the test's blocking method. */
@@ -218,13 +215,9 @@ class InFlightDumpTest {
   }
 
   /** The call ends up out of the snapshot (its thread may still be leaving it). */
-  private static void awaitGone(Call<?> call) throws InterruptedException {
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (Diagnostics.inFlight().stream().anyMatch(c -> c.call() == call)) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError(call + " is still listed: " + Diagnostics.dump());
-      }
-      Thread.sleep(5); // polling a state with a deadline
-    }
+  private static void awaitGone(Call<?> call) {
+    CallTestSupport.awaitCondition(
+        () -> Diagnostics.inFlight().stream().noneMatch(c -> c.call() == call),
+        call + " gone from the snapshot");
   }
 }
