@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -198,35 +197,29 @@ final class Backends {
 
   private List<Candidate> discover() {
     List<Candidate> loaded = new ArrayList<>();
-    Iterator<PortalProvider> it = discovery.get();
-    while (true) {
-      PortalProvider provider;
-      try {
-        if (!it.hasNext()) {
-          break;
-        }
-        provider = it.next();
-      } catch (ServiceConfigurationError | LinkageError e) {
-        skipped.add(e);
-        if (e.getCause() instanceof UnsupportedClassVersionError
-            || e instanceof UnsupportedClassVersionError) {
-          // portal-virtual on Java 17: present, but it cannot work here. Say so, once.
-          log.warn(
-              "A portal4j backend on the class path needs a newer Java than this {} and is"
-                  + " skipped (portal-virtual needs Java 21): {}",
-              Runtime.version().feature(),
-              e.getMessage());
-        } else {
-          log.warn("A portal4j backend failed to load and is skipped", e);
-        }
-        continue;
-      }
+    for (PortalProvider provider : ServiceProviders.loadEach(discovery.get(), this::skip)) {
       Candidate candidate = interview(provider);
       if (candidate != null) {
         loaded.add(candidate);
       }
     }
     return Collections.unmodifiableList(loaded);
+  }
+
+  /** A provider that failed to load: kept as a cause for later failures, and said once. */
+  private void skip(Throwable e) {
+    skipped.add(e);
+    if (e.getCause() instanceof UnsupportedClassVersionError
+        || e instanceof UnsupportedClassVersionError) {
+      // portal-virtual on Java 17: present, but it cannot work here. Say so, once.
+      log.warn(
+          "A portal4j backend on the class path needs a newer Java than this {} and is"
+              + " skipped (portal-virtual needs Java 21): {}",
+          Runtime.version().feature(),
+          e.getMessage());
+    } else {
+      log.warn("A portal4j backend failed to load and is skipped", e);
+    }
   }
 
   /** Asks a provider about itself, once; null (and a WARN) if it cannot answer. */

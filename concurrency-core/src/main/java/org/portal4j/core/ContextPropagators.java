@@ -1,6 +1,5 @@
 package org.portal4j.core;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -28,8 +27,6 @@ final class ContextPropagators {
   static final ContextPropagator<Object>[] NONE = newArray(0);
 
   /** Stops a service file that fails the same way forever from looping the loader. */
-  private static final int MAX_FAILURES = 100;
-
   private static final AtomicReference<ContextPropagator<Object> @Nullable []> LOADED =
       new AtomicReference<>();
 
@@ -96,25 +93,10 @@ final class ContextPropagators {
   /** Loads every provider that loads, logging and skipping the others. */
   @SuppressWarnings({"rawtypes", "unchecked"})
   static ContextPropagator<Object>[] discover(Iterator<ContextPropagator> providers) {
-    List<ContextPropagator<Object>> found = new ArrayList<>();
-    int failures = 0;
-    while (true) {
-      try {
-        if (!providers.hasNext()) {
-          break;
-        }
-        ContextPropagator<Object> p = providers.next();
-        if (p != null) {
-          found.add(p);
-        }
-      } catch (Throwable e) { // a ServiceConfigurationError or LinkageError, or worse: user code
-        log.warn("A portal4j context propagator failed to load and is skipped", e);
-        if (++failures >= MAX_FAILURES) {
-          log.warn("Gave up loading context propagators after {} failures", failures);
-          break;
-        }
-      }
-    }
+    List<ContextPropagator> found =
+        ServiceProviders.loadEach(
+            providers,
+            e -> log.warn("A portal4j context propagator failed to load and is skipped", e));
     return found.isEmpty() ? NONE : found.toArray(newArray(found.size()));
   }
 

@@ -365,6 +365,30 @@ class ProviderSelectionTest {
   }
 
   @Test
+  void aServiceFileThatFailsForeverDoesNotHangTheChoice() {
+    Iterator<PortalProvider> forever =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            throw new ServiceConfigurationError("broken for ever");
+          }
+
+          @Override
+          public PortalProvider next() {
+            throw new java.util.NoSuchElementException();
+          }
+        };
+    try (LogCapture logs = LogCapture.start()) {
+      CoreRuntime runtime = runtime(() -> forever, NO_PROPERTIES);
+      assertThrows(
+          IllegalStateException.class, () -> runtime.portals().newWorker(PortalOptions.defaults()));
+      assertTrue(
+          logs.messages(Level.WARN).stream().anyMatch(m -> m.startsWith("Gave up looking")),
+          "giving up is said: " + logs.messages(Level.WARN));
+    }
+  }
+
+  @Test
   void aChoiceThatCannotBeMadeKeepsWhyProvidersWereSkipped() {
     ServiceConfigurationError broken =
         new ServiceConfigurationError(
