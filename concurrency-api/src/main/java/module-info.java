@@ -19,6 +19,7 @@ module org.portal4j {
   exports org.portal4j.spi.support;
   // The runtime binding, for portal4j's own modules only.
   exports org.portal4j.internal to
+      org.portal4j.core,
       org.portal4j.services;
 
   uses org.portal4j.spi.ConcurrencyRuntime;

@@ -12,6 +12,7 @@ import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
 import org.portal4j.SyncWaiter;
 import org.portal4j.Waiter;
+import org.portal4j.internal.SpinWait;
 
 /**
  * The runtime's {@link SyncWaiter}: callbacks run on the owner thread inside {@link #await()}.
@@ -31,13 +32,23 @@ final class BlockingWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
 
     final ReentrantLock lock = new ReentrantLock();
     final Condition changed = lock.newCondition();
+
+    /** Counts the signals of {@link #changed}: written under the lock, read by a spinning owner. */
+    volatile int signals;
+
+    void signalLocked() {
+      signals++;
+      changed.signalAll(); // the owner may wait in any of its waiters
+    }
   }
 
+  private final Station station;
   private final Condition changed;
   private boolean awaiting; // guarded by lock
 
   private BlockingWaiter(Call<T> call, WaiterRegistry registry, Station station) {
     super(call, registry, station.lock);
+    this.station = station;
     this.changed = station.changed;
   }
 
@@ -52,13 +63,13 @@ final class BlockingWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
   @Override
   boolean accept(Call<?> callback) {
     queued.add(callback);
-    changed.signalAll(); // the owner may wait in any of its waiters
+    station.signalLocked();
     return false;
   }
 
   @Override
   boolean callDoneLocked() {
-    changed.signalAll();
+    station.signalLocked();
     return awaiting;
   }
 
@@ -138,9 +149,11 @@ final class BlockingWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
    * (innermost first), else null once the call is done.
    */
   private @Nullable Call<?> nextCallback() throws InterruptedException {
-    lock.lock();
-    try {
-      while (true) {
+    boolean spun = false;
+    while (true) {
+      int seen;
+      lock.lock();
+      try {
         Call<?> next = takeQueuedLocked();
         if (next == null) {
           next = takeForwardedLocked();
@@ -148,10 +161,21 @@ final class BlockingWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
         if (next != null || callDone) {
           return next;
         }
-        changed.await();
+        if (spun) { // looked again briefly already: park until signalled
+          changed.await();
+          spun = false;
+          continue;
+        }
+        seen = station.signals;
+      } finally {
+        lock.unlock();
       }
-    } finally {
-      lock.unlock();
+      // Before parking, look again briefly outside the lock: a callback or the call's end often
+      // comes within that time (SpinWait).
+      for (int spins = SpinWait.SPINS; spins > 0 && station.signals == seen; spins--) {
+        Thread.onSpinWait();
+      }
+      spun = true;
     }
   }
 

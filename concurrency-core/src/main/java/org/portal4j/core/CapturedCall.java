@@ -25,6 +25,7 @@ import org.portal4j.ContextKey;
 import org.portal4j.Portal;
 import org.portal4j.core.events.CallEvent;
 import org.portal4j.core.events.TimeoutEvent;
+import org.portal4j.internal.SpinWait;
 import org.portal4j.spi.support.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -588,6 +589,12 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
   private boolean awaitDone(long nanos) throws InterruptedException {
     if (isDone()) {
       return true;
+    }
+    for (int spins = SpinWait.SPINS; spins > 0; spins--) { // an answer often comes within this
+      Thread.onSpinWait();
+      if (isDone()) {
+        return true;
+      }
     }
     Thread me = Thread.currentThread();
     Node node = new Node(me, true, null);

@@ -22,6 +22,7 @@ import org.portal4j.Portal;
 import org.portal4j.PortalOptions;
 import org.portal4j.WorkerPortal;
 import org.portal4j.internal.RuntimeBinding;
+import org.portal4j.internal.SpinWait;
 import org.portal4j.spi.PortalHandle;
 import org.portal4j.spi.PortalSupport;
 import org.portal4j.spi.ThreadBoundPortal;
@@ -704,6 +705,9 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
         runTasks(Integer.MAX_VALUE); // accepted before the state changed
         return;
       }
+      if (spinForTasks()) {
+        continue;
+      }
       idle.set(true);
       // Written idle before looking: a submitter queues before it looks at idle, so one of us
       // sees the other.
@@ -715,6 +719,22 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       }
       idle.set(false);
     }
+  }
+
+  /**
+   * Looks again for a task briefly before the thread parks ({@link SpinWait}): a submitter that
+   * hands over the next task within that time need not wake the thread.
+   *
+   * @return whether a task came, or the portal terminated
+   */
+  private boolean spinForTasks() {
+    for (int spins = SpinWait.SPINS; spins > 0; spins--) {
+      Thread.onSpinWait();
+      if (!tasks.isEmpty() || state == State.TERMINATED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
