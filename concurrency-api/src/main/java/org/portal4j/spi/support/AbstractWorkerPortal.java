@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -115,7 +114,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
    * What the portal's thread runs, in order: calls themselves (no wrapper per call) and plain tasks
    * ({@link Runnable}s that are not calls: see {@link #enqueue}).
    */
-  private final ConcurrentLinkedQueue<Object> tasks = new ConcurrentLinkedQueue<>();
+  private final TaskQueue tasks = new TaskQueue();
 
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -863,7 +862,11 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     }
   }
 
-  /** Cancels every call still queued with {@code cause}; returns how many it cancelled. */
+  /**
+   * Cancels every call still queued with {@code cause}, taking them off the queue; returns how many
+   * it cancelled. Only for the queue's consumer: the portal's thread failing to start, or the one
+   * that launched it when it could not start at all.
+   */
   private int cancelQueued(Throwable cause) {
     int cancelled = 0;
     for (Object task = tasks.poll(); task != null; task = tasks.poll()) {
@@ -910,7 +913,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       if (current != null) {
         calls.add(current);
       }
-      for (Object task : tasks) { // weakly consistent: never blocks the portal
+      for (Object task : tasks.snapshot()) { // weakly consistent: never blocks the portal
         if (task instanceof Call) {
           calls.add((Call<?>) task);
         }
@@ -922,7 +925,14 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     @Override
     public int abandon(Throwable cause) {
       List<Call<?>> shutdownCalls = terminateAbruptly();
-      int cancelled = cancelQueued(cause);
+      // Cancelled where they are: the portal's thread may be polling the queue right now, and it
+      // is the queue's only consumer. If it still runs, it finds them ended and skips them.
+      int cancelled = 0;
+      for (Object task : tasks.snapshot()) {
+        if (task instanceof Call && ((Call<?>) task).cancel(cause)) {
+          cancelled++;
+        }
+      }
       List<Call<?>> rest = new ArrayList<>(shutdownCalls);
       rest.addAll(inFlight());
       Call<?> current = running;

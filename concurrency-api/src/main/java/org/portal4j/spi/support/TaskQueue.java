@@ -1,0 +1,212 @@
+package org.portal4j.spi.support;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The queue of a portal's tasks: any number of threads offer, one thread at a time polls (the
+ * portal's thread, or whichever thread holds the drain of a portal over an executor). Unbounded and
+ * FIFO, it is a chain of chunks of slots: an offer claims the next index by one CAS on the tail and
+ * stores the task in that index's slot, and a new chunk is made once per {@code chunkSize} tasks,
+ * where {@code ConcurrentLinkedQueue} makes a node per task. The consumer writes only its own
+ * fields and the slots it empties, which producers never read, and the producers' tail sits on a
+ * cache line of its own.
+ *
+ * <h2>Invariants</h2>
+ *
+ * <ul>
+ *   <li>Indices below {@code tail} are claimed; a claimed slot is empty only while its producer is
+ *       between its CAS and its store.
+ *   <li>The producers' chunk holds index {@code tail}, or is the chunk before it while the next one
+ *       is being linked; it only moves forward, and only once {@code tail} has passed its end, so a
+ *       producer that reads the chunk and then the tail finds {@code chunk.base <= tail}.
+ *   <li>A chunk's successor is linked before any index in it is claimed, so a consumer at the end
+ *       of a chunk with no successor has taken every claimed index: the queue is empty.
+ * </ul>
+ *
+ * <p>Only {@link #snapshot()} may be called by any thread while the consumer polls; it is weakly
+ * consistent, for diagnostics and for cancelling in place.
+ */
+final class TaskQueue {
+
+  /** Slots per chunk: about 1 KiB of slots, 4 bytes per task. */
+  static final int CHUNK_SIZE = 256;
+
+  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+  private static final VarHandle TAIL;
+  private static final VarHandle PRODUCER_CHUNK;
+  private static final VarHandle NEXT;
+  private static final VarHandle HEAD;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      TAIL = lookup.findVarHandle(Producers.class, "tail", long.class);
+      PRODUCER_CHUNK = lookup.findVarHandle(Producers.class, "chunk", Chunk.class);
+      NEXT = lookup.findVarHandle(Chunk.class, "next", Chunk.class);
+      HEAD = lookup.findVarHandle(TaskQueue.class, "head", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The slots of indices {@code base} to {@code base + slots.length - 1}. */
+  private static final class Chunk {
+    final long base;
+    final @Nullable Object[] slots;
+    volatile @Nullable Chunk next;
+
+    Chunk(long base, int size) {
+      this.base = base;
+      this.slots = new Object[size];
+    }
+  }
+
+  /**
+   * What the producers write, padded on both sides so that the consumer's fields, and whatever the
+   * heap puts next to it, never share its cache line.
+   */
+  @SuppressWarnings("unused") // the p and q fields are padding
+  private static final class Producers {
+    long p0, p1, p2, p3, p4, p5, p6, p7;
+    volatile long tail; // the next index to claim
+    volatile Chunk chunk;
+    long q0, q1, q2, q3, q4, q5, q6, q7;
+
+    Producers(Chunk first) {
+      this.chunk = first;
+    }
+  }
+
+  private final int chunkSize;
+  private final Producers producers;
+
+  // the consumer's: written by one thread at a time, read by any
+  private volatile long head; // the next index to take
+  private volatile Chunk consumerChunk; // holds index head, or ends at it
+
+  TaskQueue() {
+    this(CHUNK_SIZE);
+  }
+
+  /** A queue with chunks of {@code chunkSize} slots: small ones let tests cross chunks often. */
+  TaskQueue(int chunkSize) {
+    if (chunkSize < 1) {
+      throw new IllegalArgumentException("chunkSize must be positive: " + chunkSize);
+    }
+    this.chunkSize = chunkSize;
+    Chunk first = new Chunk(0, chunkSize);
+    this.consumerChunk = first;
+    this.producers = new Producers(first);
+  }
+
+  /**
+   * Adds {@code task} at the tail. Any thread; never blocks, never fails but for lack of memory
+   * (then nothing was added).
+   *
+   * @param task the task, not null
+   */
+  void offer(Object task) {
+    Producers p = producers;
+    while (true) {
+      Chunk c = p.chunk; // read before the tail: c.base <= tail
+      long i = p.tail;
+      long offset = i - c.base;
+      if (offset < chunkSize) {
+        if (TAIL.compareAndSet(p, i, i + 1)) {
+          SLOTS.setRelease(c.slots, (int) offset, task);
+          return;
+        }
+      } else {
+        advance(p, c);
+      }
+    }
+  }
+
+  /** The producers' chunk {@code full} is full: link its successor if needed, and move to it. */
+  private void advance(Producers p, Chunk full) {
+    Chunk next = full.next;
+    if (next == null) {
+      Chunk made = new Chunk(full.base + chunkSize, chunkSize);
+      Chunk witness = (Chunk) NEXT.compareAndExchange(full, (Chunk) null, made);
+      next = witness == null ? made : witness;
+    }
+    PRODUCER_CHUNK.compareAndSet(p, full, next);
+  }
+
+  /**
+   * Takes the task at the head. The consumer only.
+   *
+   * @return the task, or null if the queue is empty
+   */
+  @Nullable Object poll() {
+    Chunk c = consumerChunk;
+    long h = head;
+    int offset = (int) (h - c.base);
+    if (offset == chunkSize) {
+      Chunk next = c.next;
+      if (next == null) {
+        return null; // no index of the next chunk is claimed yet
+      }
+      consumerChunk = c = next;
+      offset = 0;
+    }
+    Object task = SLOTS.getAcquire(c.slots, offset);
+    if (task == null) {
+      if (h == producers.tail) {
+        return null;
+      }
+      task = awaitStore(c.slots, offset);
+    }
+    c.slots[offset] = null; // no longer the queue's to keep alive
+    HEAD.setRelease(this, h + 1);
+    return task;
+  }
+
+  /** A producer claimed the slot and is about to fill it: wait for its store. */
+  private static Object awaitStore(@Nullable Object[] slots, int offset) {
+    for (int spins = 1; ; spins++) {
+      Object task = SLOTS.getAcquire(slots, offset);
+      if (task != null) {
+        return task;
+      }
+      if ((spins & 1023) == 0) {
+        Thread.yield(); // the producer may have lost its core between its CAS and its store
+      } else {
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  /**
+   * Whether every task offered so far was taken. Exact for the consumer; any other thread may see
+   * the queue not empty a little longer than it is.
+   *
+   * @return whether the queue is empty
+   */
+  boolean isEmpty() {
+    return head == producers.tail;
+  }
+
+  /**
+   * The tasks queued now, head first; weakly consistent: any thread, never blocks the queue, may
+   * include a task taken meanwhile or miss one offered meanwhile.
+   *
+   * @return a new list of the tasks
+   */
+  List<Object> snapshot() {
+    List<Object> tasks = new ArrayList<>();
+    for (Chunk c = consumerChunk; c != null; c = c.next) {
+      for (int i = 0; i < c.slots.length; i++) {
+        Object task = SLOTS.getAcquire(c.slots, i);
+        if (task != null) {
+          tasks.add(task);
+        }
+      }
+    }
+    return tasks;
+  }
+}
