@@ -103,6 +103,13 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
   private static final VarHandle DONE;
   private static final VarHandle CANCELS;
   private static final VarHandle NEXT;
+  // Fields written on the hot path with release stores where no later read depends on the write
+  // being seen first (a volatile store would add a full fence each): see run() and complete().
+  private static final VarHandle FN;
+  private static final VarHandle CONTEXT;
+  private static final VarHandle BODY_THREAD;
+  private static final VarHandle STAGE;
+  private static final VarHandle TIMER;
 
   static {
     try {
@@ -114,6 +121,11 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
       DONE = lookup.findVarHandle(CapturedCall.class, "done", Node.class);
       CANCELS = lookup.findVarHandle(CapturedCall.class, "cancels", Node.class);
       NEXT = lookup.findVarHandle(Node.class, "next", Node.class);
+      FN = lookup.findVarHandle(CapturedCall.class, "fn", Callable.class);
+      CONTEXT = lookup.findVarHandle(CapturedCall.class, "context", CallContext.class);
+      BODY_THREAD = lookup.findVarHandle(CapturedCall.class, "bodyThread", Thread.class);
+      STAGE = lookup.findVarHandle(CapturedCall.class, "stage", CompletionStage.class);
+      TIMER = lookup.findVarHandle(CapturedCall.class, "timer", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -155,7 +167,9 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
   private @Nullable Object outcome;
 
   private volatile @Nullable CompletionStage<?> stage;
-  private volatile @Nullable ScheduledFuture<?> timer;
+
+  /** A {@link ScheduledFuture} of the timer thread, or the {@link FarDeadlines.Node} watching. */
+  private volatile @Nullable Object timer;
 
   /** The {@link CompletableFuture} view, made on first request. */
   private volatile @Nullable CallFuture<T> view;
@@ -294,9 +308,9 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
 
   @Override
   public CompletionStage<Void> run() {
+    long now = System.nanoTime(); // the start, for diagnostics and a far deadline alike
     if (state == PENDING) {
       // Written before the state change publishes them; a cancel that wins ignores them.
-      long now = System.nanoTime();
       if (CallEvent.enabled()) {
         beginFlight(since == 0 ? 0 : Math.max(0, now - since));
       }
@@ -311,7 +325,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
       throw new IllegalStateException("Cannot run " + this + ": it is already running");
     }
     Callable<?> function = fn;
-    fn = null;
+    FN.setRelease(this, (Callable<?>) null); // dropped for the collector: nobody waits to see it
     Duration limit = timeout;
     long nanos = limit == null ? Long.MAX_VALUE : Deadline.nanosOf(limit); // MAX_VALUE: never
     if (nanos != Long.MAX_VALUE) {
@@ -321,7 +335,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
         return DONE_STAGE;
       }
       if (nanos >= FarDeadlines.FAR_NANOS) {
-        FarDeadlines.watch(this, System.nanoTime() + nanos); // most calls end long before
+        FarDeadlines.watch(this, now + nanos); // most calls end long before
       } else {
         armTimeout(nanos);
       }
@@ -333,7 +347,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
 
   private void runBody(@Nullable Callable<?> function) {
     Thread thread = Thread.currentThread();
-    bodyThread = thread;
+    BODY_THREAD.setRelease(this, thread); // published by the volatile write of IN_BODY below
     RunningCalls.Slot slot = RunningCalls.slot();
     CapturedCall<?> outer = slot.call();
     outerOnThread = outer;
@@ -356,8 +370,10 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
       scope.close();
       slot.set(outer);
       outerOnThread = null;
-      bodyThread = null;
-      context = null;
+      // Out of the body (BODY_DONE is set), nobody interrupts through bodyThread any more, and the
+      // context is only dropped for the collector: release stores, no fences.
+      BODY_THREAD.setRelease(this, (Thread) null);
+      CONTEXT.setRelease(this, (CallContext) null);
     }
     if (error != null) {
       complete(null, error);
@@ -436,10 +452,15 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
       return;
     }
     stopTimer();
-    stage = null;
-    cancels = CLOSED; // never to run
+    // We own the ending (COMPLETING), so no canceller reads these any more. The final state is a
+    // release store: finish() then swaps the waiters' stack, a full fence, before it wakes anyone,
+    // and a waiter that pushes after that swap finds the stack closed and the call done.
+    if (stage != null) {
+      STAGE.setRelease(this, (CompletionStage<?>) null);
+    }
+    CANCELS.setRelease(this, CLOSED); // never to run
     outcome = error == null ? value : error;
-    state = error == null ? SUCCEEDED : FAILED;
+    STATE.setRelease(this, error == null ? SUCCEEDED : FAILED);
     finish();
   }
 
@@ -692,11 +713,25 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
     }
   }
 
+  /** A far deadline's sweep watches the call; published by the push that follows. */
+  void watchedBy(FarDeadlines.Node node) {
+    TIMER.setRelease(this, node);
+  }
+
+  /**
+   * Stops the timer, or has the far-deadline sweep forget the call. Both are idempotent, so the
+   * owner and {@link #armTimeout} may both do it; only armTimeout's write of a new timer needs its
+   * fence (it then reads the state, which the owner changed before reading the timer).
+   */
   private void stopTimer() {
-    ScheduledFuture<?> t = timer;
+    Object t = timer;
     if (t != null) {
-      timer = null;
-      t.cancel(false);
+      TIMER.setRelease(this, (Object) null);
+      if (t instanceof FarDeadlines.Node) {
+        ((FarDeadlines.Node) t).forget();
+      } else {
+        ((ScheduledFuture<?>) t).cancel(false);
+      }
     }
   }
 

@@ -33,14 +33,25 @@ final class FarDeadlines {
   private static final Duration TICK = Duration.ofNanos(TICK_NANOS);
 
   /** A call and its deadline ({@link System#nanoTime()}), linked to the node pushed before it. */
-  private static final class Node {
-    final CapturedCall<?> call;
+  static final class Node {
+    /**
+     * The call, until it ends: its ending forgets it here ({@link #forget()}), so that a call done
+     * long before its deadline is not kept alive until the next sweep. A racy read may still see
+     * it; the sweep then finds it done.
+     */
+    private @Nullable CapturedCall<?> call;
+
     final long deadline;
     @Nullable Node next; // written before the push; read by the sweep only
 
     Node(CapturedCall<?> call, long deadline) {
       this.call = call;
       this.deadline = deadline;
+    }
+
+    /** The call ended: the sweep skips this node and the call can be collected. */
+    void forget() {
+      call = null;
     }
   }
 
@@ -80,6 +91,7 @@ final class FarDeadlines {
   /** Watches {@code call}'s deadline with this instance's sweeps. */
   void add(CapturedCall<?> call, long deadline) {
     Node node = new Node(call, deadline);
+    call.watchedBy(node); // before the push: the sweep may replace it with a timer at once
     Node head;
     do {
       head = pushed.get();
@@ -100,11 +112,12 @@ final class FarDeadlines {
       int kept = 0;
       for (int i = 0; i < waiting.size(); i++) {
         Node n = waiting.get(i);
-        if (n.call.isDone()) {
+        CapturedCall<?> call = n.call;
+        if (call == null || call.isDone()) {
           continue;
         }
         if (n.deadline - now < 2 * TICK_NANOS) {
-          n.call.armTimeout(Math.max(0, n.deadline - now));
+          call.armTimeout(Math.max(0, n.deadline - now));
         } else {
           waiting.set(kept++, n);
         }

@@ -141,6 +141,20 @@ class FarDeadlinesTest {
     assertEquals(0, deadlines.watched(), "an ended call is still watched");
   }
 
+  @Test
+  void aCallThatEndsIsForgottenAtOnceNotKeptAliveUntilTheNextSweep() {
+    FarDeadlines deadlines = new FarDeadlines(sweep -> {}); // no sweep runs unless asked
+    CapturedCall<String> call = CapturedCall.sync("short", () -> "x");
+    deadlines.add(call, System.nanoTime() + FarDeadlines.FAR_NANOS);
+    assertTrue(deadlines.watches(call));
+    assertTrue(call.cancel());
+    assertTrue(
+        !deadlines.watches(call),
+        "the sweep's node still holds an ended call, keeping it from the collector");
+    deadlines.sweep();
+    assertEquals(0, deadlines.watched());
+  }
+
   private static String blockUntilInterrupted() throws InterruptedException {
     new CountDownLatch(1).await();
     return "never";

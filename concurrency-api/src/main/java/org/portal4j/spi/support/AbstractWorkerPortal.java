@@ -1,5 +1,7 @@
 package org.portal4j.spi.support;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +86,17 @@ import org.slf4j.LoggerFactory;
 public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundPortal {
 
   private static final Logger log = LoggerFactory.getLogger(AbstractWorkerPortal.class);
+  private static final VarHandle RUNNING_CALL;
+
+  static {
+    try {
+      RUNNING_CALL =
+          MethodHandles.lookup().findVarHandle(AbstractWorkerPortal.class, "running", Call.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private static final ConcurrentHashMap<String, AtomicInteger> GENERATED_NAMES =
       new ConcurrentHashMap<>();
 
@@ -758,11 +771,11 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       try {
         if (task instanceof Call) {
           Call<?> call = (Call<?>) task;
-          running = call;
+          RUNNING_CALL.setRelease(this, call); // for diagnostics and exit: no fence needed
           try {
             runCall(call);
           } finally {
-            running = null;
+            RUNNING_CALL.setRelease(this, (Call<?>) null);
           }
         } else {
           ((Runnable) task).run();
