@@ -154,6 +154,9 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
    */
   private final AtomicBoolean idle = new AtomicBoolean();
 
+  /** Over an executor: what it runs for each drain after the first, made once. */
+  private final Runnable drainTask = this::drain;
+
   /** Over an executor: a drain is queued on it or running, so no other may be. Start holds it. */
   private final AtomicBoolean drainScheduled = new AtomicBoolean(true);
 
@@ -839,7 +842,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   private void scheduleDrain() {
     try {
       // only a portal over an executor drains, so it is never null here
-      requireNonNull(executor, "executor").execute(this::drain);
+      requireNonNull(executor, "executor").execute(drainTask);
     } catch (Throwable refused) {
       drainRefused(refused);
     }
