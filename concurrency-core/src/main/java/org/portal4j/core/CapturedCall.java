@@ -705,11 +705,14 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
 
   /** Times the call out in {@code nanos} unless it is done by then. */
   void armTimeout(long nanos) {
-    timer = TimeoutScheduler.schedule(this::timeOut, nanos);
+    ScheduledFuture<?> armed = TimeoutScheduler.schedule(this::timeOut, nanos);
+    timer = armed;
     // A cancel or an ending before the line above found no timer to stop: stop it here, or it
-    // would keep the call alive until its deadline.
+    // would keep the call alive until its deadline. Cancelled through the local: the ending's
+    // stopTimer() may have cleared the field after reading the far-deadline node it replaced.
     if (state != RUNNING) {
       stopTimer();
+      armed.cancel(false);
     }
   }
 

@@ -16,6 +16,11 @@ final class CorePortalSupport implements PortalSupport {
     this.live = live;
   }
 
+  /** The live-portal registry, where the exit sequence finds each portal's handle. */
+  LivePortals live() {
+    return live;
+  }
+
   @Override
   public Future<?> schedule(Runnable task, Duration delay) {
     if (task == null || delay == null) {

@@ -105,8 +105,11 @@ final class FarDeadlines {
   /** A sweep: take the pushed calls, forget the done ones, time the ones due soon. */
   void sweep() {
     try {
-      for (Node n = pushed.getAndSet(null); n != null; n = n.next) {
+      for (Node n = pushed.getAndSet(null); n != null; ) {
+        Node next = n.next;
+        n.next = null; // else a node kept for long keeps every node pushed before it, and calls
         waiting.add(n);
+        n = next;
       }
       long now = System.nanoTime();
       int kept = 0;

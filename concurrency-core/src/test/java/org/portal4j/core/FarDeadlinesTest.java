@@ -155,6 +155,23 @@ class FarDeadlinesTest {
     assertEquals(0, deadlines.watched());
   }
 
+  @Test
+  void aCallThatTimedOutIsNotKeptAliveByTheNodeOfALaterCallWithAFarDeadline() {
+    FarDeadlines deadlines = new FarDeadlines(sweep -> {}); // sweeps by hand
+    long now = System.nanoTime();
+    CapturedCall<String> soon = CapturedCall.sync("soon", () -> "x");
+    deadlines.add(soon, now + TimeUnit.MILLISECONDS.toNanos(50)); // the sweep gives it a timer
+    CapturedCall<String> far = CapturedCall.sync("far", () -> "x");
+    deadlines.add(far, now + TimeUnit.HOURS.toNanos(1)); // pushed after: its node's next is soon's
+    deadlines.sweep();
+    assertTrue(soon.expire());
+    WeakReference<CapturedCall<String>> ref = new WeakReference<>(soon);
+    soon = null;
+    CallTestSupport.assertCollected(ref, "a timed-out call behind a far deadline still watched");
+    assertTrue(deadlines.watches(far));
+    far.cancel();
+  }
+
   private static String blockUntilInterrupted() throws InterruptedException {
     new CountDownLatch(1).await();
     return "never";

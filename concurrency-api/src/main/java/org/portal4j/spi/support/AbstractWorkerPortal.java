@@ -160,6 +160,12 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   /** Over an executor: a drain is queued on it or running, so no other may be. Start holds it. */
   private final AtomicBoolean drainScheduled = new AtomicBoolean(true);
 
+  /**
+   * Abandoned at JVM exit ({@link PortalHandle#abandon}): its queued calls were cancelled where
+   * they are, and its other tasks (the shutdown sequence's steps included) must not run.
+   */
+  private volatile boolean abandoned;
+
   private volatile boolean keepingAlive;
   private volatile PortalSupport.@Nullable Registration registration;
 
@@ -780,7 +786,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
           } finally {
             RUNNING_CALL.setRelease(this, (Call<?>) null);
           }
-        } else {
+        } else if (!abandoned) {
           ((Runnable) task).run();
         }
       } catch (Throwable t) {
@@ -840,16 +846,26 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   }
 
   private void scheduleDrain() {
-    try {
-      // only a portal over an executor drains, so it is never null here
-      requireNonNull(executor, "executor").execute(drainTask);
-    } catch (Throwable refused) {
-      drainRefused(refused);
+    // only a portal over an executor drains, so it is never null here
+    Executor drainer = requireNonNull(executor, "executor");
+    while (true) {
+      try {
+        drainer.execute(drainTask);
+        return;
+      } catch (Throwable refused) {
+        if (!drainRefused(refused)) {
+          return;
+        }
+      }
     }
   }
 
-  /** The executor will not run a drain: end what is queued, and the portal if it was ending. */
-  private void drainRefused(Throwable refused) {
+  /**
+   * The executor will not run a drain: end what is queued, and the portal if it was ending.
+   *
+   * @return whether tasks queued meanwhile gave the drain back to the caller, to try again
+   */
+  private boolean drainRefused(Throwable refused) {
     boolean shutdownPending = false;
     int cancelled = 0;
     int dropped = 0;
@@ -873,9 +889,12 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     if (shutdownPending || state == State.TERMINATED) {
       handle.abandon(refused);
       end();
-    } else {
-      drainScheduled.set(false); // the next submit tries the executor again
+      return false;
     }
+    drainScheduled.set(false); // the next submit tries the executor again
+    // A task queued after the last poll above found the drain held and scheduled none: take the
+    // drain back for it, or it would wait for the next submit.
+    return !tasks.isEmpty() && drainScheduled.compareAndSet(false, true);
   }
 
   /**
@@ -940,6 +959,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
 
     @Override
     public int abandon(Throwable cause) {
+      abandoned = true;
       List<Call<?>> shutdownCalls = terminateAbruptly();
       // Cancelled where they are: the portal's thread may be polling the queue right now, and it
       // is the queue's only consumer. If it still runs, it finds them ended and skips them.

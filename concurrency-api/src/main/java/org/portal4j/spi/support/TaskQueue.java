@@ -35,6 +35,12 @@ final class TaskQueue {
   /** Slots per chunk: about 1 KiB of slots, 4 bytes per task. */
   static final int CHUNK_SIZE = 256;
 
+  /**
+   * Fills a claimed slot whose store threw (a {@link StackOverflowError} in an interpreted store):
+   * the consumer skips it instead of waiting for a task that never comes.
+   */
+  private static final Object SKIPPED = new Object();
+
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
   private static final VarHandle TAIL;
   private static final VarHandle PRODUCER_CHUNK;
@@ -104,8 +110,8 @@ final class TaskQueue {
   }
 
   /**
-   * Adds {@code task} at the tail. Any thread; never blocks, never fails but for lack of memory
-   * (then nothing was added).
+   * Adds {@code task} at the tail. Any thread; never blocks. If it throws (out of memory, or of
+   * stack), the task was not added.
    *
    * @param task the task, not null
    */
@@ -117,7 +123,12 @@ final class TaskQueue {
       long offset = i - c.base;
       if (offset < chunkSize) {
         if (TAIL.compareAndSet(p, i, i + 1)) {
-          SLOTS.setRelease(c.slots, (int) offset, task);
+          try {
+            SLOTS.setRelease(c.slots, (int) offset, task);
+          } catch (Throwable t) {
+            c.slots[(int) offset] = SKIPPED; // a plain store calls nothing, so cannot fail
+            throw t;
+          }
           return;
         }
       } else {
@@ -143,27 +154,31 @@ final class TaskQueue {
    * @return the task, or null if the queue is empty
    */
   @Nullable Object poll() {
-    Chunk c = consumerChunk;
-    long h = head;
-    int offset = (int) (h - c.base);
-    if (offset == chunkSize) {
-      Chunk next = c.next;
-      if (next == null) {
-        return null; // no index of the next chunk is claimed yet
+    while (true) {
+      Chunk c = consumerChunk;
+      long h = head;
+      int offset = (int) (h - c.base);
+      if (offset == chunkSize) {
+        Chunk next = c.next;
+        if (next == null) {
+          return null; // no index of the next chunk is claimed yet
+        }
+        consumerChunk = c = next;
+        offset = 0;
       }
-      consumerChunk = c = next;
-      offset = 0;
-    }
-    Object task = SLOTS.getAcquire(c.slots, offset);
-    if (task == null) {
-      if (h == producers.tail) {
-        return null;
+      Object task = SLOTS.getAcquire(c.slots, offset);
+      if (task == null) {
+        if (h == producers.tail) {
+          return null;
+        }
+        task = awaitStore(c.slots, offset);
       }
-      task = awaitStore(c.slots, offset);
+      c.slots[offset] = null; // no longer the queue's to keep alive
+      HEAD.setRelease(this, h + 1);
+      if (task != SKIPPED) {
+        return task;
+      }
     }
-    c.slots[offset] = null; // no longer the queue's to keep alive
-    HEAD.setRelease(this, h + 1);
-    return task;
   }
 
   /** A producer claimed the slot and is about to fill it: wait for its store. */
@@ -202,7 +217,7 @@ final class TaskQueue {
     for (Chunk c = consumerChunk; c != null; c = c.next) {
       for (int i = 0; i < c.slots.length; i++) {
         Object task = SLOTS.getAcquire(c.slots, i);
-        if (task != null) {
+        if (task != null && task != SKIPPED) {
           tasks.add(task);
         }
       }
