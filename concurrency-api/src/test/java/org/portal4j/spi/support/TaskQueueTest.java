@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class TaskQueueTest {
@@ -77,12 +80,20 @@ class TaskQueueTest {
       t.start();
       threads.add(t);
     }
-    Thread snooper = // reads while the consumer polls: weakly consistent, but never fails
+    AtomicReference<String> snapshotBroken = new AtomicReference<>();
+    Thread snooper = // reads while the consumer polls: weakly consistent, but each producer's order
         new Thread(
             () -> {
               awaitQuietly(start);
               for (int i = 0; i < 200; i++) {
-                queue.snapshot();
+                long[] seen = {-1, -1, -1, -1};
+                for (Object task : queue.snapshot()) {
+                  long[] t = (long[]) task;
+                  if (t[1] <= seen[(int) t[0]]) {
+                    snapshotBroken.compareAndSet(null, "a snapshot out of order: " + t[1]);
+                  }
+                  seen[(int) t[0]] = t[1];
+                }
               }
             });
     snooper.start();
@@ -103,7 +114,62 @@ class TaskQueueTest {
       t.join();
     }
     snooper.join();
+    assertNull(snapshotBroken.get(), snapshotBroken.get());
     assertNull(queue.poll());
+    assertTrue(queue.isEmpty());
+  }
+
+  @Test
+  void aConsumerThatChangesThreadsTakesEveryTaskOnceAndInOrder() throws Exception {
+    // Like a portal over an executor: whichever thread wins the drain baton polls, a few tasks at
+    // a time, then hands the baton back; the baton's CAS and release order the consumer's fields.
+    int each = 50_000;
+    TaskQueue queue = new TaskQueue(8);
+    AtomicBoolean baton = new AtomicBoolean();
+    long[] next = new long[2]; // guarded by the baton
+    AtomicInteger taken = new AtomicInteger();
+    AtomicReference<String> broken = new AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int p = 0; p < 2; p++) {
+      int producer = p;
+      threads.add(
+          new Thread(
+              () -> {
+                for (int i = 0; i < each; i++) {
+                  queue.offer(new long[] {producer, i});
+                }
+              }));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (int c = 0; c < 3; c++) {
+      threads.add(
+          new Thread(
+              () -> {
+                while (taken.get() < 2 * each && System.nanoTime() < deadline) {
+                  if (!baton.compareAndSet(false, true)) {
+                    Thread.onSpinWait();
+                    continue;
+                  }
+                  for (int k = 0; k < 7; k++) {
+                    long[] task = (long[]) queue.poll();
+                    if (task == null) {
+                      break;
+                    }
+                    if (next[(int) task[0]]++ != task[1]) {
+                      broken.compareAndSet(null, "producer " + task[0] + " out of order");
+                    }
+                    taken.incrementAndGet();
+                  }
+                  baton.set(false);
+                }
+              }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertNull(broken.get(), broken.get());
+    assertEquals(2 * each, taken.get(), "tasks lost or taken twice");
     assertTrue(queue.isEmpty());
   }
 
