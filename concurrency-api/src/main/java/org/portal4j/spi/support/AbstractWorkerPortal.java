@@ -139,6 +139,9 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   private volatile State state = State.NEW;
   private boolean submitted; // guarded by lock
 
+  /** The queue's consumer took its last task: nothing offered now will run. Guarded by lock. */
+  private boolean drained;
+
   /** The portal's own thread, once made (a thread of its own only). */
   private volatile @Nullable Thread thread;
 
@@ -345,6 +348,19 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
    * @throws RejectedExecutionException if the portal takes no more tasks
    */
   final void enqueue(Runnable task, boolean untilTerminated) {
+    if (untilTerminated) {
+      // Without the lock while the portal runs: the task is offered, then the state read again.
+      // Not terminated then: the last drain, which begins after the state changed, runs it.
+      State s = state;
+      if (s == State.RUNNING || s == State.SHUTTING_DOWN) {
+        tasks.offer(task);
+        if (state == State.TERMINATED) {
+          refuseIfDrained(task);
+        }
+        wake();
+        return;
+      }
+    }
     boolean launch;
     lock.lock();
     try {
@@ -363,6 +379,71 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       lock.unlock();
     }
     afterEnqueue(launch);
+  }
+
+  /**
+   * A task was offered as the portal terminated. If the last drain has not marked the queue drained
+   * yet, it looks once more under the lock before it does, and runs the task. If it has, nothing
+   * will run what is left: the caller takes it all off the queue (under the lock, the only one
+   * taking), refuses its own task if it finds it, and counts the rest in a WARN (the tasks of other
+   * callers racing the same end).
+   *
+   * @throws RejectedExecutionException if {@code task} will never run
+   */
+  private void refuseIfDrained(Runnable task) {
+    List<Object> late = new ArrayList<>();
+    lock.lock();
+    try {
+      if (!drained) {
+        return;
+      }
+      for (Object t = tasks.poll(); t != null; t = tasks.poll()) {
+        late.add(t);
+      }
+    } finally {
+      lock.unlock();
+    }
+    boolean mine = late.removeIf(t -> t == task);
+    if (!late.isEmpty()) {
+      log.warn("{} dropped {} task(s) queued as it terminated", name, late.size());
+    }
+    if (mine) {
+      throw new RejectedExecutionException(
+          "Cannot run " + task + " on " + name + ": it has terminated");
+    }
+  }
+
+  /**
+   * Marks the queue drained if it is empty: its consumer will take nothing more. Under the lock, so
+   * that a task offered as the portal terminated is either seen here (and run) or refused by its
+   * submitter ({@link #refuseIfDrained}).
+   *
+   * @return whether it was empty and is now marked
+   */
+  private boolean markDrained() {
+    lock.lock();
+    try {
+      if (tasks.isEmpty()) {
+        drained = true;
+      }
+      return drained;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The consumer's last drain, once the portal terminated: runs what is queued until the queue is
+   * marked drained.
+   *
+   * @return whether it held back an interrupt of an executor's thread
+   */
+  private boolean lastDrain() {
+    boolean heldBack = false;
+    do {
+      heldBack |= runTasks(Integer.MAX_VALUE);
+    } while (!markDrained());
+    return heldBack;
   }
 
   /**
@@ -444,7 +525,10 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     ready.completeExceptionally(failure);
     List<Call<?>> shutdownCalls = terminateAbruptly();
     log.error("{} failed to start", name, failure);
-    int cancelled = cancelQueued(failure);
+    int cancelled = 0;
+    do {
+      cancelled += cancelQueued(failure);
+    } while (!markDrained());
     for (Call<?> call : shutdownCalls) {
       if (call.cancel(failure)) {
         cancelled++;
@@ -723,7 +807,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     while (true) {
       runTasks(Integer.MAX_VALUE);
       if (state == State.TERMINATED) {
-        runTasks(Integer.MAX_VALUE); // accepted before the state changed
+        lastDrain(); // accepted before the state changed, or racing it
         return;
       }
       if (spinForTasks()) {
@@ -824,7 +908,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       heldBack = runTasks(DRAIN_BATCH);
       over = state == State.TERMINATED;
       if (over) {
-        heldBack |= runTasks(Integer.MAX_VALUE);
+        heldBack |= lastDrain();
       }
     } finally {
       draining = null;
@@ -888,6 +972,9 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
         refused);
     if (shutdownPending || state == State.TERMINATED) {
       handle.abandon(refused);
+      while (!markDrained()) { // what got in meanwhile will not run either
+        cancelQueued(refused);
+      }
       end();
       return false;
     }
