@@ -17,20 +17,21 @@ import org.portal4j.spi.support.AbstractLoopPortal;
 /**
  * Model checks a loop's {@code execute}, which takes a task without the lifecycle lock while the
  * loop runs, racing {@code shutdown()} and the loop's termination. The loop runs over an executor
- * that runs each drain on the thread that hands it over, so the drain baton and the last drain
- * are in the model.
+ * that runs each drain on the thread that hands it over, so the drain baton and the last drain are
+ * in the model.
  *
  * <p>Sequential specification: the operations return nothing, since when a loop terminates after
- * its shutdown depends on who holds the drain; what matters is checked after each execution
- * ({@link #rules()}): every task {@code execute} took ran exactly once, every task it refused never
- * ran, and a loop that was shut down has terminated.
+ * its shutdown depends on who holds the drain; what matters is checked after each execution ({@link
+ * #rules()}): every task {@code execute} took ran exactly once, every task it refused never ran,
+ * and a loop that was shut down has terminated.
  */
 public class LoopExecuteModelTest {
 
   private static final Executor ON_THE_CALLER = Runnable::run;
 
   private final AbstractLoopPortal loop =
-      new AbstractLoopPortal(PortalOptions.defaults(), "ModelledLoop", ON_THE_CALLER, Duration.ZERO) {};
+      new AbstractLoopPortal(
+          PortalOptions.defaults(), "ModelledLoop", ON_THE_CALLER, Duration.ZERO) {};
 
   private final ConcurrentLinkedQueue<AtomicInteger> accepted = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<AtomicInteger> refused = new ConcurrentLinkedQueue<>();

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Lifecycle</h2>
  *
- * One state, written under one lock together with the queue, read without it:
+ * One state, written under one lock, read without it. Calls are queued under that lock too; a
+ * loop's plain tasks ({@code execute}) are queued without it while the loop runs, and the state is
+ * read again after: one that finds the loop terminated is run by its last drain or refused.
  *
  * <pre>
  *   NEW ──start() or first submit──► RUNNING ──shutdown()──► SHUTTING_DOWN ──queue drained──► TERMINATED
