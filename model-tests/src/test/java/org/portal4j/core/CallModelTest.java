@@ -1,5 +1,7 @@
 package org.portal4j.core;
 
+import static org.portal4j.model.ModelChecks.check;
+
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -109,12 +111,6 @@ public class CallModelTest {
       int expected = call.isDone() ? 1 : 0;
       check(probe.runs.get() == expected, "a done callback ran " + probe.runs.get() + " times");
       check(probe.runs.get() == 0 || probe.sawDone, "a done callback saw the call not done");
-    }
-  }
-
-  private static void check(boolean rule, String broken) {
-    if (!rule) {
-      throw new IllegalStateException(broken);
     }
   }
 

@@ -1,5 +1,7 @@
 package org.portal4j.core;
 
+import static org.portal4j.model.ModelChecks.check;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -122,12 +124,6 @@ public class GlobalLoopModelTest {
       thread.join();
     } catch (InterruptedException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void check(boolean rule, String broken) {
-    if (!rule) {
-      throw new IllegalStateException(broken);
     }
   }
 }

@@ -1,5 +1,7 @@
 package org.portal4j.core;
 
+import static org.portal4j.model.ModelChecks.check;
+
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -71,12 +73,6 @@ public class LoopExecuteModelTest {
       check(loop.isTerminated(), "shut down, drained, but not terminated");
     }
     loop.shutdown(); // a started loop stays registered as live until it terminates
-  }
-
-  private static void check(boolean rule, String broken) {
-    if (!rule) {
-      throw new IllegalStateException(broken);
-    }
   }
 
   @Test

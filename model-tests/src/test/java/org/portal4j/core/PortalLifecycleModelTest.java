@@ -1,5 +1,7 @@
 package org.portal4j.core;
 
+import static org.portal4j.model.ModelChecks.check;
+
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -94,12 +96,6 @@ public class PortalLifecycleModelTest {
       check(portal.isTerminated(), "shut down, drained, but not terminated");
     }
     portal.shutdown(); // a started portal stays registered as live until it terminates
-  }
-
-  private static void check(boolean rule, String broken) {
-    if (!rule) {
-      throw new IllegalStateException(broken);
-    }
   }
 
   @Test

@@ -1,5 +1,7 @@
 package org.portal4j.core;
 
+import static org.portal4j.model.ModelChecks.check;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.Test;
@@ -90,12 +92,6 @@ public class WaiterModelTest {
       thread.join();
     } catch (InterruptedException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void check(boolean rule, String broken) {
-    if (!rule) {
-      throw new IllegalStateException(broken);
     }
   }
 }

@@ -41,6 +41,19 @@ public final class ModelChecks {
         .actorsAfter(1);
   }
 
+  /**
+   * A rule checked after an execution: fails it, with what broke, unless {@code rule} holds.
+   *
+   * @param rule what must hold
+   * @param broken what to report if it does not
+   * @throws IllegalStateException if the rule does not hold
+   */
+  public static void check(boolean rule, String broken) {
+    if (!rule) {
+      throw new IllegalStateException(broken);
+    }
+  }
+
   /** Interleavings to explore in a general model test. */
   public static int invocations() {
     return INVOCATIONS * scale();

@@ -1,5 +1,7 @@
 package org.portal4j.services;
 
+import static org.portal4j.model.ModelChecks.check;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -130,12 +132,6 @@ public class QueueServiceModelTest {
       }
     }
     return true;
-  }
-
-  private static void check(boolean rule, String broken) {
-    if (!rule) {
-      throw new IllegalStateException(broken);
-    }
   }
 
   @Test
