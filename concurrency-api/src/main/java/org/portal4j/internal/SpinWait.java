@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #SPINS} is 128 (the JDK's count) on a machine with more than one processor and 0 on
  * one, where the other party cannot run while this one spins. The system property {@value
- * #PROPERTY} replaces it (0 turns spinning off), read once when portal4j first waits.
+ * #PROPERTY} replaces it (0 turns spinning off; at most {@value #MAX_SPINS}, about 1.5 ms here, so
+ * that no value makes a wait burn a core for long), read once when portal4j first waits.
  *
  * <p>Internal: for portal4j's own modules; it may change in any release.
  *
@@ -22,6 +23,9 @@ public final class SpinWait {
 
   /** The system property that sets {@link #SPINS}: a count, 0 to park at once. */
   public static final String PROPERTY = "portal4j.spins";
+
+  /** The largest count {@value #PROPERTY} may set; a larger one is cut to it. */
+  public static final int MAX_SPINS = 1 << 16;
 
   /** How many times a wait looks again before it parks. */
   public static final int SPINS = spins(System.getProperty(PROPERTY));
@@ -34,7 +38,7 @@ public final class SpinWait {
       return fallback;
     }
     try {
-      return Math.max(0, Integer.parseInt(property.trim()));
+      return Math.min(MAX_SPINS, Math.max(0, Integer.parseInt(property.trim())));
     } catch (NumberFormatException e) {
       return fallback; // a wrong value must not stop portal4j: it only tunes a wait
     }

@@ -25,6 +25,13 @@ class SpinWaitTest {
   }
 
   @Test
+  void aHugeCountIsCutSoThatNoWaitBurnsACoreForLong() {
+    assertEquals(SpinWait.MAX_SPINS, SpinWait.spins(String.valueOf(Integer.MAX_VALUE)));
+    assertEquals(SpinWait.MAX_SPINS, SpinWait.spins(String.valueOf(SpinWait.MAX_SPINS + 1)));
+    assertEquals(SpinWait.MAX_SPINS, SpinWait.spins(String.valueOf(SpinWait.MAX_SPINS)));
+  }
+
+  @Test
   void aValueThatIsNotACountKeepsTheDefaultRatherThanStoppingPortal4j() {
     assertEquals(DEFAULT, SpinWait.spins("lots"));
     assertEquals(DEFAULT, SpinWait.spins(""));
