@@ -1,7 +1,5 @@
 package org.portal4j.spi.support;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,17 +86,6 @@ import org.slf4j.LoggerFactory;
 public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundPortal {
 
   private static final Logger log = LoggerFactory.getLogger(AbstractWorkerPortal.class);
-  private static final VarHandle RUNNING_CALL;
-
-  static {
-    try {
-      RUNNING_CALL =
-          MethodHandles.lookup().findVarHandle(AbstractWorkerPortal.class, "running", Call.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   private static final ConcurrentHashMap<String, AtomicInteger> GENERATED_NAMES =
       new ConcurrentHashMap<>();
 
@@ -139,7 +126,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
 
   // written under lock; read anywhere
   private volatile State state = State.NEW;
-  private boolean submitted; // guarded by lock
+  private boolean submitted; // guarded by lock; run-once portals only
 
   /** The queue's consumer took its last task: nothing offered now will run. Guarded by lock. */
   private boolean drained;
@@ -150,8 +137,8 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   /** The thread running this portal's tasks right now (over an executor only). */
   private volatile @Nullable Thread draining;
 
-  /** The call whose run() is on the stack right now. */
-  private volatile @Nullable Call<?> running;
+  /** The call whose run() is on the stack right now: written per call, so off the shared line. */
+  private final RunningCallSlot running = RunningCallSlot.create();
 
   /**
    * A thread of its own: set while it parks, so that a submitter knows to unpark it; cleared by the
@@ -328,7 +315,9 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
             "Cannot submit " + call + " to " + name + ": it has been shut down");
       }
       call.setRunner(this); // throws if the call has a runner: nothing has changed yet
-      submitted = true;
+      if (runOnce) {
+        submitted = true; // written only when read: the line it is on is every submitter's
+      }
       tasks.offer(call);
       launch = markStartedLocked();
       if (runOnce) {
@@ -866,11 +855,11 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       try {
         if (task instanceof Call) {
           Call<?> call = (Call<?>) task;
-          RUNNING_CALL.setRelease(this, call); // for diagnostics and exit: no fence needed
+          running.set(call);
           try {
             runCall(call);
           } finally {
-            RUNNING_CALL.setRelease(this, (Call<?>) null);
+            running.set(null);
           }
         } else if (!abandoned) {
           ((Runnable) task).run();
@@ -1033,7 +1022,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     @Override
     public List<Call<?>> calls() {
       List<Call<?>> calls = new ArrayList<>();
-      Call<?> current = running;
+      Call<?> current = running.get();
       if (current != null) {
         calls.add(current);
       }
@@ -1060,7 +1049,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       }
       List<Call<?>> rest = new ArrayList<>(shutdownCalls);
       rest.addAll(inFlight());
-      Call<?> current = running;
+      Call<?> current = running.get();
       if (current != null) {
         rest.add(current);
       }
