@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  * FIFO, it is a chain of chunks of slots: an offer claims the next index by one CAS on the tail and
  * stores the task in that index's slot, and a new chunk is made once per {@code chunkSize} tasks,
  * where {@code ConcurrentLinkedQueue} makes a node per task. The consumer writes only its own
- * fields and the slots it empties, which producers never read, and the producers' tail sits on a
- * cache line of its own.
+ * fields and the slots it empties, which producers never read, and each side's index sits on a
+ * cache line of its own: a consumer's write of its index, once per task, must not take from the
+ * producers the line they read on every offer.
  *
  * <h2>Invariants</h2>
  *
@@ -42,18 +43,16 @@ final class TaskQueue {
   private static final Object SKIPPED = new Object();
 
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
-  private static final VarHandle TAIL;
-  private static final VarHandle PRODUCER_CHUNK;
+  private static final VarHandle INDEX;
+  private static final VarHandle CHUNK;
   private static final VarHandle NEXT;
-  private static final VarHandle HEAD;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      TAIL = lookup.findVarHandle(Producers.class, "tail", long.class);
-      PRODUCER_CHUNK = lookup.findVarHandle(Producers.class, "chunk", Chunk.class);
+      INDEX = lookup.findVarHandle(End.class, "index", long.class);
+      CHUNK = lookup.findVarHandle(End.class, "chunk", Chunk.class);
       NEXT = lookup.findVarHandle(Chunk.class, "next", Chunk.class);
-      HEAD = lookup.findVarHandle(TaskQueue.class, "head", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -72,27 +71,45 @@ final class TaskQueue {
   }
 
   /**
-   * What the producers write, padded on both sides so that the consumer's fields, and whatever the
-   * heap puts next to it, never share its cache line.
+   * One end of the queue: an index and the chunk that holds it (or ends at it). The producers' end
+   * is the tail, claimed by CAS; the consumer's is the head, written by one thread at a time. Both
+   * are read by any thread.
    */
-  @SuppressWarnings("unused") // the p and q fields are padding
-  private static final class Producers {
-    long p0, p1, p2, p3, p4, p5, p6, p7;
-    volatile long tail; // the next index to claim
+  private static class End extends Padding {
+    volatile long index;
     volatile Chunk chunk;
-    long q0, q1, q2, q3, q4, q5, q6, q7;
 
-    Producers(Chunk first) {
+    End(Chunk first) {
       this.chunk = first;
     }
   }
 
-  private final int chunkSize;
-  private final Producers producers;
+  /**
+   * An {@link End} with 64 bytes of fields after it, as {@link Padding} puts 64 before it: the JVM
+   * lays out a superclass's fields before its subclass's, so nothing else shares the end's line.
+   */
+  @SuppressWarnings("unused") // padding
+  private static final class PaddedEnd extends End {
+    private long q0, q1, q2, q3, q4, q5, q6, q7;
 
-  // the consumer's: written by one thread at a time, read by any
-  private volatile long head; // the next index to take
-  private volatile Chunk consumerChunk; // holds index head, or ends at it
+    PaddedEnd(Chunk first) {
+      super(first);
+    }
+  }
+
+  /** The 64 bytes before an {@link End}. */
+  @SuppressWarnings("unused") // padding
+  private abstract static class Padding {
+    private long p0, p1, p2, p3, p4, p5, p6, p7;
+  }
+
+  private final int chunkSize;
+
+  /** The tail: the next index to claim, and the producers' chunk. */
+  private final End producers;
+
+  /** The head: the next index to take, and the consumer's chunk. */
+  private final End consumer;
 
   TaskQueue() {
     this(CHUNK_SIZE);
@@ -105,8 +122,8 @@ final class TaskQueue {
     }
     this.chunkSize = chunkSize;
     Chunk first = new Chunk(0, chunkSize);
-    this.consumerChunk = first;
-    this.producers = new Producers(first);
+    this.consumer = new PaddedEnd(first);
+    this.producers = new PaddedEnd(first);
   }
 
   /**
@@ -116,13 +133,13 @@ final class TaskQueue {
    * @param task the task, not null
    */
   void offer(Object task) {
-    Producers p = producers;
+    End p = producers;
     while (true) {
       Chunk c = p.chunk; // read before the tail: c.base <= tail
-      long i = p.tail;
+      long i = p.index;
       long offset = i - c.base;
       if (offset < chunkSize) {
-        if (TAIL.compareAndSet(p, i, i + 1)) {
+        if (INDEX.compareAndSet(p, i, i + 1)) {
           try {
             SLOTS.setRelease(c.slots, (int) offset, task);
           } catch (Throwable t) {
@@ -138,14 +155,14 @@ final class TaskQueue {
   }
 
   /** The producers' chunk {@code full} is full: link its successor if needed, and move to it. */
-  private void advance(Producers p, Chunk full) {
+  private void advance(End p, Chunk full) {
     Chunk next = full.next;
     if (next == null) {
       Chunk made = new Chunk(full.base + chunkSize, chunkSize);
       Chunk witness = (Chunk) NEXT.compareAndExchange(full, (Chunk) null, made);
       next = witness == null ? made : witness;
     }
-    PRODUCER_CHUNK.compareAndSet(p, full, next);
+    CHUNK.compareAndSet(p, full, next);
   }
 
   /**
@@ -155,26 +172,27 @@ final class TaskQueue {
    */
   @Nullable Object poll() {
     while (true) {
-      Chunk c = consumerChunk;
-      long h = head;
+      End q = consumer;
+      Chunk c = q.chunk;
+      long h = q.index;
       int offset = (int) (h - c.base);
       if (offset == chunkSize) {
         Chunk next = c.next;
         if (next == null) {
           return null; // no index of the next chunk is claimed yet
         }
-        consumerChunk = c = next;
+        q.chunk = c = next;
         offset = 0;
       }
       Object task = SLOTS.getAcquire(c.slots, offset);
       if (task == null) {
-        if (h == producers.tail) {
+        if (h == producers.index) {
           return null;
         }
         task = awaitStore(c.slots, offset);
       }
       c.slots[offset] = null; // no longer the queue's to keep alive
-      HEAD.setRelease(this, h + 1);
+      INDEX.setRelease(q, h + 1);
       if (task != SKIPPED) {
         return task;
       }
@@ -203,7 +221,7 @@ final class TaskQueue {
    * @return whether the queue is empty
    */
   boolean isEmpty() {
-    return head == producers.tail;
+    return consumer.index == producers.index;
   }
 
   /**
@@ -214,7 +232,7 @@ final class TaskQueue {
    */
   List<Object> snapshot() {
     List<Object> tasks = new ArrayList<>();
-    for (Chunk c = consumerChunk; c != null; c = c.next) {
+    for (Chunk c = consumer.chunk; c != null; c = c.next) {
       for (int i = 0; i < c.slots.length; i++) {
         Object task = SLOTS.getAcquire(c.slots, i);
         if (task != null && task != SKIPPED) {
