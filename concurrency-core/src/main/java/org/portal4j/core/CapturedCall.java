@@ -187,8 +187,9 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
   // offers the call to, the state change, the running thread's slot).
 
   /**
-   * {@link System#nanoTime()} when a portal took the call, while it is pending (0 if none did);
-   * when it started, once it has. One field for both keeps the call as small as it can be.
+   * When a portal took the call, while it is pending (0 if none did); when it started, once it has.
+   * One field for both keeps the call as small as it can be. {@link System#nanoTime()} as the
+   * {@link CoarseClock} reads it, up to a tick behind, unless a JFR recording wants the call.
    */
   private long since;
 
@@ -281,7 +282,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
     if (portal == null) {
       throw new NullPointerException("portal");
     }
-    long now = System.nanoTime();
+    long now = clock();
     if (!RUNNER.compareAndSet(this, null, portal)) {
       throw new IllegalStateException(
           "Cannot submit "
@@ -299,6 +300,14 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
     return Optional.ofNullable(runner);
   }
 
+  /**
+   * The time for {@link #since}: the {@link CoarseClock}, unless a JFR recording wants the call's
+   * queue time, which is often microseconds.
+   */
+  private static long clock() {
+    return CallEvent.enabled() ? System.nanoTime() : CoarseClock.now();
+  }
+
   /** The portal it was submitted to, or null: {@link #runner()} without the Optional. */
   @Nullable Portal runnerOrNull() {
     return runner;
@@ -308,10 +317,11 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
 
   @Override
   public CompletionStage<Void> run() {
-    long now = System.nanoTime(); // the start, for diagnostics and a far deadline alike
+    boolean recorded = CallEvent.enabled();
+    long now = recorded ? System.nanoTime() : CoarseClock.now(); // the start, see clock()
     if (state == PENDING) {
       // Written before the state change publishes them; a cancel that wins ignores them.
-      if (CallEvent.enabled()) {
+      if (recorded) {
         beginFlight(since == 0 ? 0 : Math.max(0, now - since));
       }
       since = now;
@@ -335,7 +345,9 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
         return DONE_STAGE;
       }
       if (nanos >= FarDeadlines.FAR_NANOS) {
-        FarDeadlines.watch(this, now + nanos); // most calls end long before
+        // most calls end long before; nanoTime, not the coarse clock, which may be a tick behind:
+        // a deadline must never come early
+        FarDeadlines.watch(this, System.nanoTime() + nanos);
       } else {
         armTimeout(nanos);
       }
@@ -932,8 +944,8 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
   // ---------------------------------------------------------------- for diagnostics
 
   /**
-   * {@link System#nanoTime()} when a portal took the call while it is pending (0 if none did), when
-   * it started once it has.
+   * When a portal took the call while it is pending (0 if none did), when it started once it has,
+   * in {@link System#nanoTime()}'s terms and up to a {@link CoarseClock} tick early.
    */
   long since() {
     return since;

@@ -73,7 +73,8 @@ class FarDeadlinesTest {
     try {
       CallTestSupport.await(started, "every call running");
       int added = timersQueued() - before;
-      assertTrue(added <= 1, calls + " calls with a 10 min timeout added " + added + " timers");
+      // at most the far-deadline sweep, and the tick of the clock that times calls (CoarseClock)
+      assertTrue(added <= 2, calls + " calls with a 10 min timeout added " + added + " timers");
     } finally {
       release.countDown();
     }

@@ -1,0 +1,189 @@
+package org.portal4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.portal4j.Call;
+import org.portal4j.Diagnostics;
+import org.portal4j.InFlightCall;
+import org.portal4j.LoopPortal;
+import org.portal4j.PortalOptions;
+import org.portal4j.Portals;
+
+/**
+ * The clock of diagnostics' ages ({@link CoarseClock}), ticked by hand: a fake {@code nanoTime} and
+ * a scheduler that only queues the ticks, which the test runs.
+ */
+class CoarseClockTest {
+
+  private final AtomicLong nanoTime = new AtomicLong(1_000);
+  private final ArrayDeque<Runnable> ticks = new ArrayDeque<>();
+
+  private CoarseClock clock(int leaseTicks) {
+    return new CoarseClock(ticks::add, nanoTime::get, leaseTicks);
+  }
+
+  private void runTick() {
+    Runnable tick = ticks.poll();
+    assertTrue(tick != null, "a tick is scheduled");
+    tick.run();
+  }
+
+  @Test
+  void aReadWhileStoppedReadsNanoTimeAndStartsTheTicks() {
+    CoarseClock clock = clock(10);
+    assertFalse(clock.isTicking());
+
+    assertEquals(1_000, clock.read());
+
+    assertTrue(clock.isTicking());
+    assertEquals(1, ticks.size(), "one tick scheduled");
+  }
+
+  @Test
+  void whileTickingAReadGivesTheLastTickNotNanoTime() {
+    CoarseClock clock = clock(10);
+    clock.read();
+    nanoTime.set(5_000);
+
+    assertEquals(1_000, clock.read(), "behind nanoTime until the next tick, never ahead");
+    assertEquals(1, ticks.size(), "a read while ticking schedules nothing");
+
+    runTick();
+    assertEquals(5_000, clock.read());
+  }
+
+  @Test
+  void itStopsAfterItsLeaseAndTheNextReadStartsItAgain() {
+    CoarseClock clock = clock(3);
+    clock.read();
+    for (int i = 0; i < 3; i++) {
+      nanoTime.addAndGet(10);
+      runTick();
+    }
+    assertFalse(clock.isTicking(), "stopped after three ticks");
+    assertTrue(ticks.isEmpty(), "no tick left scheduled: an idle JVM sees none");
+
+    nanoTime.set(9_999);
+    assertEquals(9_999, clock.read(), "a stopped clock reads nanoTime");
+    assertTrue(clock.isTicking());
+    assertEquals(1, ticks.size());
+    for (int i = 0; i < 2; i++) {
+      runTick();
+    }
+    assertTrue(clock.isTicking(), "the new lease counts its ticks from zero");
+    runTick();
+    assertFalse(clock.isTicking());
+  }
+
+  @Test
+  void aSchedulerThatThrowsLeavesItReadingNanoTime() {
+    CoarseClock clock =
+        new CoarseClock(
+            tick -> {
+              throw new IllegalStateException("no timer thread");
+            },
+            nanoTime::get,
+            10);
+
+    assertEquals(1_000, clock.read());
+    nanoTime.set(2_000);
+    assertEquals(2_000, clock.read(), "not frozen at the time of the failed start");
+    assertFalse(clock.isTicking());
+  }
+
+  @Test
+  void aTickThatCannotScheduleTheNextStopsTheClockInsteadOfFreezingIt() {
+    AtomicInteger accepted = new AtomicInteger();
+    CoarseClock clock =
+        new CoarseClock(
+            tick -> {
+              if (accepted.incrementAndGet() > 1) {
+                throw new OutOfMemoryError("unable to schedule");
+              }
+              ticks.add(tick);
+            },
+            nanoTime::get,
+            10);
+    clock.read();
+    nanoTime.set(3_000);
+
+    runTick(); // its reschedule throws
+
+    assertFalse(clock.isTicking());
+    nanoTime.set(4_000);
+    assertEquals(4_000, clock.read());
+  }
+
+  @Test
+  void aLeaseOfLessThanOneTickIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> clock(0));
+    assertThrows(IllegalArgumentException.class, () -> clock(-1));
+  }
+
+  @Test
+  void theRuntimeClockIsNeverAheadOfNanoTimeAndMoves() {
+    long before = System.nanoTime();
+    long first = CoarseClock.now();
+    assertTrue(first <= System.nanoTime(), "never ahead of nanoTime");
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long later = CoarseClock.now();
+    while (later <= before && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      later = CoarseClock.now();
+    }
+    assertTrue(later > before, "the clock ticked past the time the test began");
+    assertTrue(later <= System.nanoTime(), "never ahead of nanoTime");
+  }
+
+  @Test
+  void aQueuedCallShowsItsAgeInDiagnostics() throws Exception {
+    try (LoopPortal loop =
+        Portals.newEventLoopThread(PortalOptions.builder().name("coarse-clock-age").build())) {
+      CountDownLatch release = new CountDownLatch(1);
+      Call<Void> blocker =
+          loop.submit(
+              Call.of(
+                  () -> {
+                    release.await();
+                    return null;
+                  }));
+      Call<Integer> queued = loop.submit(Call.of(() -> 1));
+      try {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Duration age = Duration.ZERO;
+        while (System.nanoTime() < deadline) {
+          age = ageOf(queued);
+          if (age.compareTo(Duration.ofMillis(30)) >= 0) {
+            break;
+          }
+          LockSupport.parkNanos(1_000_000);
+        }
+        assertTrue(age.compareTo(Duration.ofMillis(30)) >= 0, "a queued call's age grows: " + age);
+      } finally {
+        release.countDown();
+      }
+      blocker.result();
+      assertEquals(1, queued.result());
+    }
+  }
+
+  private static Duration ageOf(Call<?> call) {
+    for (InFlightCall c : Diagnostics.inFlight()) {
+      if (c.call() == call) {
+        return c.age();
+      }
+    }
+    return Duration.ZERO;
+  }
+}
