@@ -18,8 +18,18 @@ import java.util.function.LongSupplier;
  * starts it again. A reading is never ahead of {@code nanoTime}, and behind it by at most a tick
  * and however late the timer thread runs the tick: good for ages, not for deadlines, which must
  * never fire early and so read {@code nanoTime}.
+ *
+ * <p>With the system property {@value #PRECISE_PROPERTY} set to {@code true}, calls read {@code
+ * nanoTime} themselves: ages to the nanosecond, and no timer thread for a model checker to trip
+ * over (the model tests set it: Lincheck cannot run a model whose threads hand work to a thread it
+ * does not control).
  */
 final class CoarseClock {
+
+  /** The system property that makes {@link #now()} read {@code nanoTime}: {@code true}. */
+  static final String PRECISE_PROPERTY = "portal4j.preciseAges";
+
+  private static final boolean PRECISE = Boolean.getBoolean(PRECISE_PROPERTY);
 
   /** How often it ticks while in use. */
   static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -72,9 +82,12 @@ final class CoarseClock {
     this.leaseTicks = leaseTicks;
   }
 
-  /** The runtime's clock, now: {@link System#nanoTime()} as of at most a tick ago. */
+  /**
+   * The runtime's clock, now: {@link System#nanoTime()} as of at most a tick ago, or now with
+   * {@value #PRECISE_PROPERTY}.
+   */
   static long now() {
-    return RUNTIME.read();
+    return PRECISE ? System.nanoTime() : RUNTIME.read();
   }
 
   /**
