@@ -58,8 +58,10 @@ import org.slf4j.LoggerFactory;
  * interrupt is only ever delivered while the function runs and is cleared before {@link #run()}
  * returns (the FutureTask discipline): the canceller moves IN_BODY → INTERRUPTING → INTERRUPTED
  * around {@code Thread.interrupt()}; the runner, leaving the function, moves IN_BODY → DONE or
- * waits out INTERRUPTING and clears the flag. {@link #shield} parks a cancel in SHIELDED_PENDING
- * and delivers it when the shielded function returns.
+ * waits out INTERRUPTING and clears the flag. A sync call's runner first tries to take the ending
+ * (RUNNING → COMPLETING): once it has, no canceller can come, and it leaves with a plain store.
+ * {@link #shield} parks a cancel in SHIELDED_PENDING and delivers it when the shielded function
+ * returns.
  *
  * <h2>Waiting and callbacks</h2>
  *
@@ -377,22 +379,31 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
       }
     } catch (Throwable t) {
       error = t;
-    } finally {
-      leaveBody();
-      scope.close();
-      slot.set(outer);
-      outerOnThread = null;
-      // Out of the body (BODY_DONE is set), nobody interrupts through bodyThread any more, and the
-      // context is only dropped for the collector: release stores, no fences.
-      BODY_THREAD.setRelease(this, (Thread) null);
-      CONTEXT.setRelease(this, (CallContext) null);
     }
-    if (error != null) {
-      complete(null, error);
-    } else if (!async) {
+    scope.close(); // never throws: the propagators' failures are logged
+    slot.set(outer);
+    outerOnThread = null;
+    // A sync call ends here, by its body unless a cancel took the ending first. Taking it first
+    // (COMPLETING) leaves no canceller that could interrupt us, so the body is left with a plain
+    // store instead of a second CAS; a cancel in the window before only interrupts the closing
+    // of the scope, and leaveBody() clears that.
+    boolean ending = error != null || !async;
+    boolean owned = ending && STATE.compareAndSet(this, RUNNING, COMPLETING);
+    if (owned) {
+      BODY.setRelease(this, BODY_DONE);
+    } else {
+      leaveBody();
+    }
+    // Out of the body (BODY_DONE is set), nobody interrupts through bodyThread any more, and the
+    // context is only dropped for the collector: release stores, no fences.
+    BODY_THREAD.setRelease(this, (Thread) null);
+    CONTEXT.setRelease(this, (CallContext) null);
+    if (owned) {
       @SuppressWarnings("unchecked")
       T result = (T) value;
-      complete(result, null);
+      completeOwned(result, error);
+    } else if (ending) {
+      awaitEnding(); // cancelled or timed out first: the outcome is discarded
     } else if (value == null || value instanceof CompletionStage) {
       follow((CompletionStage<?>) value);
     } else {
@@ -463,6 +474,11 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
       awaitEnding();
       return;
     }
+    completeOwned(value, error);
+  }
+
+  /** Ends the call with this outcome; the caller moved it to COMPLETING. */
+  private void completeOwned(@Nullable T value, @Nullable Throwable error) {
     stopTimer();
     // We own the ending (COMPLETING), so no canceller reads these any more. The final state is a
     // release store: finish() then swaps the waiters' stack, a full fence, before it wakes anyone,
