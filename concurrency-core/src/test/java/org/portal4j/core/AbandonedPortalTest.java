@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.portal4j.core.CallTestSupport.WAIT;
 
+import ch.qos.logback.classic.Level;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -47,9 +49,18 @@ class AbandonedPortalTest {
     loop.execute(() -> plainTaskRan.set(true));
     loop.shutdown(); // its step is queued behind them
 
-    int cancelled = handleOf(loop).abandon(new CallCancelledException("The JVM exited"));
+    int cancelled;
+    List<String> warnings;
+    try (LogCapture logs = LogCapture.start()) {
+      cancelled = handleOf(loop).abandon(new CallCancelledException("The JVM exited"));
+      warnings = logs.messages(Level.WARN);
+    }
 
     assertEquals(3, cancelled, "the running, the queued and the shutdown call");
+    assertTrue(
+        warnings.contains(
+            "abandoned-loop dropped 1 queued task(s), which will not run: The JVM exited"),
+        "the plain task it drops is counted in a WARN: " + warnings);
     assertTrue(blocker.isCancelled());
     assertTrue(queued.isCancelled());
     release.countDown();

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,6 +89,33 @@ class LoopStartTest {
     assertSame(failure, assertThrows(IllegalStateException.class, loop::start));
     assertTrue(loop.awaitTermination(WAIT));
     assertSame(failure, cancellationOf(queued).getCause(), "the cause of the cancellation");
+  }
+
+  @Test
+  void aLoopThatFailsToStartCountsTheCallsItCancelsAndTheTasksItDropsInAWarn() throws Exception {
+    CountDownLatch go = latch();
+    EventLoopPortal loop = failingLoop(go, new IllegalStateException("start-up failed"));
+    AtomicInteger ran = new AtomicInteger();
+    try (LogCapture logs = LogCapture.start()) {
+      loop.execute(ran::incrementAndGet); // starts the loop, whose start-up waits for go
+      loop.execute(ran::incrementAndGet);
+      Call<String> queued = loop.submit(Call.of("queued-before-failure", () -> "ran"));
+
+      go.countDown();
+
+      assertTrue(loop.awaitTermination(WAIT));
+      cancellationOf(queued);
+      assertEquals(0, ran.get(), "a task of a loop that never started ran");
+      logs.await(
+          e ->
+              e.getLevel() == Level.WARN
+                  && e.getFormattedMessage()
+                      .equals(
+                          loop.name()
+                              + " cancelled 1 call(s) and dropped 2 task(s) it had taken: it"
+                              + " failed to start"),
+          WAIT);
+    }
   }
 
   /** What starts the failing loop. */

@@ -516,17 +516,19 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     ready.completeExceptionally(failure);
     List<Call<?>> shutdownCalls = terminateAbruptly();
     log.error("{} failed to start", name, failure);
-    int cancelled = 0;
+    Tally ended = new Tally();
     do {
-      cancelled += cancelQueued(failure);
+      endQueued(failure, ended);
     } while (!markDrained());
     for (Call<?> call : shutdownCalls) {
-      if (call.cancel(failure)) {
-        cancelled++;
-      }
+      ended.cancel(call, failure);
     }
-    if (cancelled > 0) {
-      log.warn("{} cancelled {} call(s) it had taken: it failed to start", name, cancelled);
+    if (ended.cancelled > 0 || ended.dropped > 0) {
+      log.warn(
+          "{} cancelled {} call(s) and dropped {} task(s) it had taken: it failed to start",
+          name,
+          ended.cancelled,
+          ended.dropped);
     }
     end();
   }
@@ -941,31 +943,23 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
    * @return whether tasks queued meanwhile gave the drain back to the caller, to try again
    */
   private boolean drainRefused(Throwable refused) {
-    boolean shutdownPending = false;
-    int cancelled = 0;
-    int dropped = 0;
-    for (Object task = tasks.poll(); task != null; task = tasks.poll()) {
-      if (task instanceof Call) {
-        if (((Call<?>) task).cancel(refused)) {
-          cancelled++;
-        }
-      } else if (task instanceof ShutdownMarker) {
-        shutdownPending = true;
-      } else {
-        dropped++;
+    Tally ended = new Tally();
+    endQueued(refused, ended);
+    boolean ending = ended.shutdownPending || state == State.TERMINATED;
+    if (ending) {
+      abandoned = true;
+      cancelUnqueued(terminateAbruptly(), refused, ended);
+      while (!markDrained()) { // what got in meanwhile will not run either
+        endQueued(refused, ended);
       }
     }
     log.warn(
         "The executor of {} refused to run its calls: cancelled {} call(s), dropped {} task(s)",
         name,
-        cancelled,
-        dropped,
+        ended.cancelled,
+        ended.dropped,
         refused);
-    if (shutdownPending || state == State.TERMINATED) {
-      handle.abandon(refused);
-      while (!markDrained()) { // what got in meanwhile will not run either
-        cancelQueued(refused);
-      }
+    if (ending) {
       end();
       return false;
     }
@@ -976,18 +970,55 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   }
 
   /**
-   * Cancels every call still queued with {@code cause}, taking them off the queue; returns how many
-   * it cancelled. Only for the queue's consumer: the portal's thread failing to start, or the one
-   * that launched it when it could not start at all.
+   * Ends every task still queued, taking them off the queue: calls are cancelled with {@code
+   * cause}, other tasks dropped, and {@code ended} counts both. Only for the queue's consumer: the
+   * portal's thread failing to start, the one that launched it when it could not start at all, or
+   * the one whose executor refused a drain.
    */
-  private int cancelQueued(Throwable cause) {
-    int cancelled = 0;
+  private void endQueued(Throwable cause, Tally ended) {
     for (Object task = tasks.poll(); task != null; task = tasks.poll()) {
-      if (task instanceof Call && ((Call<?>) task).cancel(cause)) {
+      ended.end(task, cause);
+    }
+  }
+
+  /** Cancels the calls that are not in the queue: the shutdown calls given, in flight, running. */
+  private void cancelUnqueued(List<Call<?>> shutdownCalls, Throwable cause, Tally ended) {
+    List<Call<?>> rest = new ArrayList<>(shutdownCalls);
+    rest.addAll(inFlight());
+    Call<?> current = running.get();
+    if (current != null) {
+      rest.add(current);
+    }
+    for (Call<?> call : rest) {
+      ended.cancel(call, cause);
+    }
+  }
+
+  /**
+   * What ending tasks that will not run did, for the WARN that counts them: calls cancelled, other
+   * tasks dropped, and whether the shutdown's own marker was among them (not counted: the portal's
+   * own).
+   */
+  private static final class Tally {
+    int cancelled;
+    int dropped;
+    boolean shutdownPending;
+
+    void end(Object task, Throwable cause) {
+      if (task instanceof Call) {
+        cancel((Call<?>) task, cause);
+      } else if (task instanceof ShutdownMarker) {
+        shutdownPending = true;
+      } else {
+        dropped++;
+      }
+    }
+
+    void cancel(Call<?> call, Throwable cause) {
+      if (call.cancel(cause)) {
         cancelled++;
       }
     }
-    return cancelled;
   }
 
   private static PortalSupport support() {
@@ -1039,27 +1070,23 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     public int abandon(Throwable cause) {
       abandoned = true;
       List<Call<?>> shutdownCalls = terminateAbruptly();
-      // Cancelled where they are: the portal's thread may be polling the queue right now, and it
-      // is the queue's only consumer. If it still runs, it finds them ended and skips them.
-      int cancelled = 0;
+      // Ended where they are: the portal's thread may be polling the queue right now, and it is
+      // the queue's only consumer. If it still runs, it finds the calls ended and skips them, and
+      // runs no other task (abandoned).
+      Tally ended = new Tally();
       for (Object task : tasks.snapshot()) {
-        if (task instanceof Call && ((Call<?>) task).cancel(cause)) {
-          cancelled++;
-        }
+        ended.end(task, cause);
       }
-      List<Call<?>> rest = new ArrayList<>(shutdownCalls);
-      rest.addAll(inFlight());
-      Call<?> current = running.get();
-      if (current != null) {
-        rest.add(current);
-      }
-      for (Call<?> call : rest) {
-        if (call.cancel(cause)) {
-          cancelled++;
-        }
+      cancelUnqueued(shutdownCalls, cause, ended);
+      if (ended.dropped > 0) { // the calls are the caller's to count
+        log.warn(
+            "{} dropped {} queued task(s), which will not run: {}",
+            name,
+            ended.dropped,
+            cause.getMessage());
       }
       wake(); // a parked thread sees TERMINATED and ends
-      return cancelled;
+      return ended.cancelled;
     }
 
     @Override
