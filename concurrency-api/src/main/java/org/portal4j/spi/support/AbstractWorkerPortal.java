@@ -523,12 +523,14 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     for (Call<?> call : shutdownCalls) {
       ended.cancel(call, failure);
     }
-    if (ended.cancelled > 0 || ended.dropped > 0) {
+    if (ended.dropped > 0) {
       log.warn(
           "{} cancelled {} call(s) and dropped {} task(s) it had taken: it failed to start",
           name,
           ended.cancelled,
           ended.dropped);
+    } else if (ended.cancelled > 0) { // the message since 0.1, which log alerts may match
+      log.warn("{} cancelled {} call(s) it had taken: it failed to start", name, ended.cancelled);
     }
     end();
   }
