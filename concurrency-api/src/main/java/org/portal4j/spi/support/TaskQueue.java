@@ -97,9 +97,13 @@ final class TaskQueue {
     }
   }
 
-  /** The 64 bytes before an {@link End}. */
+  /**
+   * The 64 bytes before an {@link End}; the int fills the gap a 12-byte object header leaves, which
+   * the JVM would otherwise give to the end's chunk, right behind the header.
+   */
   @SuppressWarnings("unused") // padding
   private abstract static class Padding {
+    private int p;
     private long p0, p1, p2, p3, p4, p5, p6, p7;
   }
 
