@@ -3,6 +3,7 @@ package org.portal4j.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -15,9 +16,9 @@ import java.util.function.LongSupplier;
  * <p>It ticks every {@link #TICK_NANOS} on the runtime's timer thread ({@link TimeoutScheduler}),
  * for {@link #LEASE_TICKS} ticks after the read that started it, and then stops, so a JVM whose
  * portals are idle sees no ticks. A read that finds it stopped reads {@code nanoTime} itself and
- * starts it again. A reading is never ahead of {@code nanoTime}, and behind it by at most a tick
- * and however late the timer thread runs the tick: good for ages, not for deadlines, which must
- * never fire early and so read {@code nanoTime}.
+ * starts it again; reads until the first tick read {@code nanoTime} too. A reading is never ahead
+ * of {@code nanoTime}, and behind it by at most a tick and however late the timer thread runs the
+ * tick: good for ages, not for deadlines, which must never fire early and so read {@code nanoTime}.
  *
  * <p>With the system property {@value #PRECISE_PROPERTY} set to {@code true}, calls read {@code
  * nanoTime} themselves: ages to the nanosecond, and no timer thread for a model checker to trip
@@ -31,21 +32,33 @@ final class CoarseClock {
 
   private static final boolean PRECISE = Boolean.getBoolean(PRECISE_PROPERTY);
 
+  /**
+   * How many watchdogs are on. While any is, calls read {@code nanoTime}: a threshold may be a few
+   * milliseconds, and an age read a tick long would report a call stuck before it is.
+   */
+  private static final AtomicInteger WATCHDOGS = new AtomicInteger();
+
   /** How often it ticks while in use. */
   static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   /** How many ticks a start buys: one second of ticks. */
   static final int LEASE_TICKS = 100;
 
-  private static final VarHandle TICKING;
+  private static final VarHandle LAST;
 
   static {
     try {
-      TICKING = MethodHandles.lookup().findVarHandle(CoarseClock.class, "ticking", boolean.class);
+      LAST = MethodHandles.lookup().findVarHandle(CoarseClock.class, "last", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
+
+  /** What {@link #last} holds while no tick is scheduled. */
+  private static final long STOPPED = Long.MIN_VALUE;
+
+  /** What {@link #last} holds from a start until the first tick: reads read nanoTime. */
+  private static final long STARTING = Long.MIN_VALUE + 1;
 
   /** The one the runtime reads: it ticks on the runtime's timer thread. */
   private static final CoarseClock RUNTIME =
@@ -57,12 +70,13 @@ final class CoarseClock {
   private final int leaseTicks;
   private final Runnable tick = this::tick;
 
-  /** {@link #nanoTime} at the last tick, or at the read that started the ticks. */
-  private volatile long last;
-
-  /** Whether ticks are scheduled: {@link #last} is at most a tick old. */
-  @SuppressWarnings("unused") // through TICKING as well
-  private volatile boolean ticking;
+  /**
+   * {@link #nanoTime} at the last tick; {@link #STARTING} until the first, {@link #STOPPED} while
+   * none is scheduled. Only ticks write a time: a read that starts the clock, however long it is
+   * descheduled, never leaves a time older than the ticks' behind it (as a hostile review showed an
+   * earlier version could).
+   */
+  private volatile long last = STOPPED;
 
   /** Ticks since the start; the ticks' own (they run one at a time, each after the one before). */
   private int ticks;
@@ -84,10 +98,20 @@ final class CoarseClock {
 
   /**
    * The runtime's clock, now: {@link System#nanoTime()} as of at most a tick ago, or now with
-   * {@value #PRECISE_PROPERTY}.
+   * {@value #PRECISE_PROPERTY} or while a watchdog is on.
    */
   static long now() {
-    return PRECISE ? System.nanoTime() : RUNTIME.read();
+    return precise() ? System.nanoTime() : RUNTIME.read();
+  }
+
+  /** Whether {@link #now()} reads {@code nanoTime} now: the property, or a watchdog on. */
+  static boolean precise() {
+    return PRECISE || WATCHDOGS.get() > 0;
+  }
+
+  /** A watchdog was turned on, or off: see {@link #WATCHDOGS}. */
+  static void watchdog(boolean on) {
+    WATCHDOGS.addAndGet(on ? 1 : -1);
   }
 
   /**
@@ -95,28 +119,24 @@ final class CoarseClock {
    * nanoTime}. Any thread; never throws.
    */
   long read() {
-    return ticking ? last : start();
+    long t = last;
+    return t > STARTING ? t : start(t);
   }
 
-  private long start() {
-    long now = nanoTime.getAsLong();
-    // Written before the start is seen, so that no reader finds the clock ticking with a time left
-    // from before it stopped. A starter that loses the race may write a time a little older than
-    // the ticker's; the next tick puts that right.
-    last = now;
-    if (TICKING.compareAndSet(this, false, true)) {
+  private long start(long seen) {
+    if (seen == STOPPED && LAST.compareAndSet(this, STOPPED, STARTING)) {
       try {
         scheduler.accept(tick);
       } catch (Throwable t) { // no timer thread now: read nanoTime until there is one
-        ticking = false;
+        last = STOPPED;
       }
     }
-    return now;
+    return fresh();
   }
 
   private void tick() {
-    last = nanoTime.getAsLong();
     if (++ticks < leaseTicks) {
+      last = fresh();
       try {
         scheduler.accept(tick);
         return;
@@ -124,12 +144,18 @@ final class CoarseClock {
         // stop below: the next read starts it again
       }
     }
-    ticks = 0; // before the stop is seen: the next start's ticks count from zero
-    ticking = false;
+    ticks = 0; // the next start's ticks count from zero; they run on this thread, after this one
+    last = STOPPED;
+  }
+
+  /** {@link #nanoTime} now, never one of the two values that mean no time. */
+  private long fresh() {
+    long now = nanoTime.getAsLong();
+    return now > STARTING ? now : STARTING + 1;
   }
 
   /** Whether ticks are scheduled; for tests. */
   boolean isTicking() {
-    return ticking;
+    return last != STOPPED;
   }
 }

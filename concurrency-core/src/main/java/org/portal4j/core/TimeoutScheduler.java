@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that enforces every call's timeout in this JVM: a daemon named {@value
- * #THREAD_NAME}, started on the first timed call. Tasks must be short; a task that throws is logged
- * and the scheduler goes on.
+ * #THREAD_NAME}, started on the first timed call, or on the first call a portal takes (the ticks of
+ * {@link CoarseClock}). Tasks must be short; a task that throws is logged and the scheduler goes
+ * on.
  *
  * <p>Other modules (custom portals, the queue services' interval flushes and drain progress logs)
  * share this thread through {@link org.portal4j.spi.PortalSupport#schedule}. A cancelled task is

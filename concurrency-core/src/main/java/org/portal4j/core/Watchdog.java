@@ -80,6 +80,7 @@ final class Watchdog {
     @Nullable Thread wake;
     lock.lock();
     try {
+      boolean wasOn = threshold != null;
       threshold = next;
       wake = thread;
       if (next != null && thread == null) {
@@ -91,9 +92,15 @@ final class Watchdog {
         } catch (Throwable e) { // cannot start a thread: leave the watchdog off, and say so
           thread = null;
           threshold = null;
+          if (wasOn) {
+            CoarseClock.watchdog(false);
+          }
           throw e;
         }
         wake = null;
+      }
+      if (wasOn != (next != null)) {
+        CoarseClock.watchdog(next != null); // ages to the nanosecond while it watches
       }
     } finally {
       lock.unlock();

@@ -53,13 +53,26 @@ class CoarseClockTest {
   void whileTickingAReadGivesTheLastTickNotNanoTime() {
     CoarseClock clock = clock(10);
     clock.read();
+    nanoTime.set(2_000);
+    runTick();
     nanoTime.set(5_000);
 
-    assertEquals(1_000, clock.read(), "behind nanoTime until the next tick, never ahead");
+    assertEquals(2_000, clock.read(), "behind nanoTime until the next tick, never ahead");
     assertEquals(1, ticks.size(), "a read while ticking schedules nothing");
 
     runTick();
     assertEquals(5_000, clock.read());
+  }
+
+  @Test
+  void untilTheFirstTickAReadGivesNanoTimeNotTheTimeOfTheStart() {
+    CoarseClock clock = clock(10);
+    assertEquals(1_000, clock.read()); // starts it
+
+    // A starter descheduled for long must not leave its old time to the others: only ticks write.
+    nanoTime.set(7_000);
+    assertEquals(7_000, clock.read());
+    assertEquals(1, ticks.size(), "the start scheduled one tick, and only one");
   }
 
   @Test
@@ -131,19 +144,20 @@ class CoarseClockTest {
   }
 
   @Test
-  void theRuntimeClockIsNeverAheadOfNanoTimeAndMoves() {
-    long before = System.nanoTime();
-    long first = CoarseClock.now();
-    assertTrue(first <= System.nanoTime(), "never ahead of nanoTime");
-
+  void theRuntimeClockIsNeverAheadOfNanoTimeAndTicks() {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    long later = CoarseClock.now();
-    while (later <= before && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      later = CoarseClock.now();
+    // Two equal readings in a row come only from a tick: a read without one reads nanoTime, which
+    // moves between two reads. A clock that never ticks never gives two.
+    long previous = CoarseClock.now();
+    long current = CoarseClock.now();
+    while (current != previous && System.nanoTime() < deadline) {
+      assertTrue(current <= System.nanoTime(), "never ahead of nanoTime");
+      LockSupport.parkNanos(100_000);
+      previous = CoarseClock.now();
+      current = CoarseClock.now();
     }
-    assertTrue(later > before, "the clock ticked past the time the test began");
-    assertTrue(later <= System.nanoTime(), "never ahead of nanoTime");
+    assertEquals(previous, current, "the clock ticked: two reads gave the same tick");
+    assertTrue(current <= System.nanoTime(), "never ahead of nanoTime");
   }
 
   @Test

@@ -201,6 +201,16 @@ class WatchdogTest {
   }
 
   @Test
+  void whileItIsOnCallsReadTheirAgesOffNanoTimeNotTheCoarseClock() {
+    assertFalse(CoarseClock.precise(), "off: the coarse clock");
+    Diagnostics.watchdog(Duration.ofMillis(5)); // a tick of the coarse clock is twice that
+    assertTrue(CoarseClock.precise(), "on: nanoTime, so that no call is reported a tick early");
+    Diagnostics.watchdog(Duration.ofSeconds(1)); // a new threshold: still on, counted once
+    Diagnostics.watchdog(null);
+    assertFalse(CoarseClock.precise(), "off again: the coarse clock");
+  }
+
+  @Test
   void turningItOffEndsItsThreadAndTurningItOnAgainStartsOne() throws Exception {
     Diagnostics.watchdog(Duration.ofSeconds(30));
     assertTrue(watchdogThread() != null);
