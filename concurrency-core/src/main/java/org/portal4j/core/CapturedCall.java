@@ -112,6 +112,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
   private static final VarHandle BODY_THREAD;
   private static final VarHandle STAGE;
   private static final VarHandle TIMER;
+  private static final VarHandle CANCELLER;
 
   static {
     try {
@@ -128,6 +129,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
       BODY_THREAD = lookup.findVarHandle(CapturedCall.class, "bodyThread", Thread.class);
       STAGE = lookup.findVarHandle(CapturedCall.class, "stage", CompletionStage.class);
       TIMER = lookup.findVarHandle(CapturedCall.class, "timer", Object.class);
+      CANCELLER = lookup.findVarHandle(CapturedCall.class, "canceller", Thread.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -159,7 +161,10 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
   private volatile @Nullable CallContext context;
   private volatile @Nullable Thread bodyThread;
 
-  /** The thread that moved the call to COMPLETING by cancelling it, while it finishes the job. */
+  /**
+   * The thread that moved the call to COMPLETING by cancelling it, while it finishes the job; or
+   * the runner that did by ending it, while it closes the context scope.
+   */
   private volatile @Nullable Thread canceller;
 
   /**
@@ -380,25 +385,33 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
     } catch (Throwable t) {
       error = t;
     }
-    scope.close(); // never throws: the propagators' failures are logged
-    slot.set(outer);
-    outerOnThread = null;
     // A sync call ends here, by its body unless a cancel took the ending first. Taking it first
     // (COMPLETING) leaves no canceller that could interrupt us, so the body is left with a plain
-    // store instead of a second CAS; a cancel in the window before only interrupts the closing
-    // of the scope, and leaveBody() clears that.
+    // store instead of a second CAS. Both before the scope closes: no interrupt reaches the
+    // propagators. While the scope closes we own the ending, so a cancel made there returns at
+    // once (awaitEnding), as one made from the owner's cancel callbacks does, instead of waiting
+    // for us: canceller says so, in a plain store that only this thread compares with itself.
     boolean ending = error != null || !async;
     boolean owned = ending && STATE.compareAndSet(this, RUNNING, COMPLETING);
     if (owned) {
+      CANCELLER.set(this, thread);
       BODY.setRelease(this, BODY_DONE);
     } else {
       leaveBody();
     }
+    try {
+      scope.close();
+    } catch (Throwable t) { // the propagators' failures are logged; only that logging may throw
+      closeFailed(t);
+    }
+    slot.set(outer);
+    outerOnThread = null;
     // Out of the body (BODY_DONE is set), nobody interrupts through bodyThread any more, and the
     // context is only dropped for the collector: release stores, no fences.
     BODY_THREAD.setRelease(this, (Thread) null);
     CONTEXT.setRelease(this, (CallContext) null);
     if (owned) {
+      CANCELLER.set(this, (Thread) null);
       @SuppressWarnings("unchecked")
       T result = (T) value;
       completeOwned(result, error);
@@ -411,6 +424,15 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
           null,
           new ClassCastException(
               "The async function of " + name() + " returned a " + value.getClass().getName()));
+    }
+  }
+
+  /** Closing the call's context scope threw: the call must end all the same. */
+  private void closeFailed(Throwable t) {
+    try {
+      log.error("Closing the context of {} threw; the call still ends", name(), t);
+    } catch (Throwable ignored) {
+      // logging failed too: nothing is left to tell
     }
   }
 

@@ -172,6 +172,26 @@ class ContextPropagatorTest {
   }
 
   @Test
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang ignores interrupts
+  void aCancelMadeWhileTheScopeClosesReturnsAtOnceAndTheCallKeepsItsValue() {
+    AtomicReference<Boolean> cancelled = new AtomicReference<>();
+    AtomicReference<Boolean> interrupted = new AtomicReference<>();
+    FlakyTestPropagator.onClose =
+        () -> {
+          interrupted.set(Thread.currentThread().isInterrupted());
+          Call.current().ifPresent(call -> cancelled.set(call.cancel()));
+        };
+    Call<String> call = Call.of("closes-and-cancels", () -> "value");
+
+    call.run(); // hangs if the cancel waits for the ending this very thread owns
+
+    assertEquals(false, cancelled.get(), "the call had ended: the cancel lost");
+    assertEquals(false, interrupted.get(), "no interrupt reaches the closing of the scope");
+    assertEquals("value", call.result());
+    assertTrue(!Thread.currentThread().isInterrupted());
+  }
+
+  @Test
   void valuesAreCapturedWhenTheCallIsCreatedNotWhenItRuns() {
     Call<String> call = callCreatedWith("at-creation", ContextPropagatorTest::seen);
     setAll("later");

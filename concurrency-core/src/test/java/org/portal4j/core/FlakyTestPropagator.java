@@ -1,5 +1,6 @@
 package org.portal4j.core;
 
+import org.jspecify.annotations.Nullable;
 import org.portal4j.ContextKey;
 
 /**
@@ -25,6 +26,9 @@ public final class FlakyTestPropagator extends TestPropagator {
   static volatile Step failAt = Step.NOWHERE;
   static volatile Kind failWith = Kind.EXCEPTION;
 
+  /** What its scope runs as it closes, before it fails there if told to; null: nothing. */
+  static volatile @Nullable Runnable onClose;
+
   /** The value it carries (a test sets it directly; null when unset). */
   public static final ThreadLocal<String> VALUE = new ThreadLocal<>();
 
@@ -39,6 +43,7 @@ public final class FlakyTestPropagator extends TestPropagator {
 
   static void behave() {
     failAt = Step.NOWHERE;
+    onClose = null;
   }
 
   private static void maybeFail(Step step) {
@@ -63,6 +68,10 @@ public final class FlakyTestPropagator extends TestPropagator {
     ContextKey.Scope scope = super.restore(v);
     return () -> {
       scope.close(); // puts the previous value back, then fails
+      Runnable hook = onClose;
+      if (hook != null) {
+        hook.run();
+      }
       maybeFail(Step.CLOSE);
     };
   }
