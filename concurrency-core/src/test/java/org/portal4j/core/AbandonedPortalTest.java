@@ -2,11 +2,13 @@ package org.portal4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.portal4j.core.CallTestSupport.WAIT;
 
 import ch.qos.logback.classic.Level;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,33 @@ class AbandonedPortalTest {
     assertTrue(loop.awaitTermination(WAIT), "the abandoned loop's thread did not end");
     assertFalse(plainTaskRan.get(), "a task queued on the abandoned loop ran after the abandon");
     assertFalse(shutdownCallRan.get(), "the abandoned loop ran its shutdown sequence");
+  }
+
+  @Test
+  void theShutdownCallsBehindAnAsyncOneStillPendingEndCancelledWhenTheLoopIsAbandoned()
+      throws Exception {
+    LoopPortal loop =
+        Portals.newEventLoopThread(
+            PortalOptions.builder().name("abandoned-in-shutdown").daemon(true).build());
+    Call<Object> pending = Call.ofAsync("awaits-a-reply", CompletableFuture::new);
+    Call<String> behind = Call.of("behind-it", () -> "ran");
+    loop.addShutdownCall(pending);
+    loop.addShutdownCall(behind);
+    loop.start();
+    loop.shutdown(); // runs the async one, which waits for a reply that never comes
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!(pending.isRunning() || pending.isDone()) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertTrue(pending.isRunning(), "the async shutdown call is awaiting its stage");
+
+    handleOf(loop).abandon(new CallCancelledException("The JVM exited"));
+
+    assertTrue(pending.isCancelled());
+    CallCancelledException ended =
+        assertThrows(CallCancelledException.class, () -> behind.result(WAIT), "behind it");
+    assertEquals("The JVM exited", ended.getCause().getMessage(), "cancelled with the cause");
+    assertTrue(loop.awaitTermination(WAIT), "the abandoned loop's thread did not end");
   }
 
   private static PortalHandle handleOf(LoopPortal loop) {

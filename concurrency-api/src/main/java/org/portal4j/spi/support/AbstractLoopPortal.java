@@ -200,13 +200,43 @@ public abstract class AbstractLoopPortal extends AbstractWorkerPortal implements
         call.addDoneCallback(
             done -> {
               grace.cancel(false);
-              enqueueInternal(() -> runShutdownCalls(remaining));
+              enqueueInternal(new RemainingShutdownCalls(remaining));
             });
         return;
       }
       grace.cancel(false);
     }
     terminate();
+  }
+
+  /** The shutdown calls after an async one, run once it is done: or cancelled if they never run. */
+  private final class RemainingShutdownCalls extends ShutdownStep {
+    private final Iterator<Call<?>> remaining;
+
+    RemainingShutdownCalls(Iterator<Call<?>> remaining) {
+      this.remaining = remaining;
+    }
+
+    @Override
+    void proceed() {
+      runShutdownCalls(remaining);
+    }
+
+    @Override
+    int cancelHeld(Throwable cause) {
+      int cancelled = 0;
+      while (remaining.hasNext()) {
+        if (remaining.next().cancel(cause)) {
+          cancelled++;
+        }
+      }
+      return cancelled;
+    }
+
+    @Override
+    public String toString() {
+      return "the shutdown calls of " + name() + " still to run";
+    }
   }
 
   private void graceExpired(Call<?> call) {

@@ -153,10 +153,11 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   private final AtomicBoolean drainScheduled = new AtomicBoolean(true);
 
   /**
-   * Abandoned at JVM exit ({@link PortalHandle#abandon}): its queued calls were cancelled where
-   * they are, and its other tasks (the shutdown sequence's steps included) must not run.
+   * Why it was abandoned, at JVM exit ({@link PortalHandle#abandon}) or when its executor refused
+   * its shutdown: its queued calls were cancelled where they are, and its other tasks must not run
+   * (the shutdown steps that hold calls end them instead). Null while it is not.
    */
-  private volatile boolean abandoned;
+  private volatile @Nullable Throwable abandonedBy;
 
   private volatile boolean keepingAlive;
   private volatile PortalSupport.@Nullable Registration registration;
@@ -438,11 +439,24 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   }
 
   /**
-   * Queues a step of the portal's own shutdown sequence; it runs unless the portal was abandoned.
+   * Queues a step of the portal's own shutdown sequence; it runs unless the portal was abandoned,
+   * and then ends the calls it holds. Offered, then the abandon looked for: an abandon either finds
+   * the step in the queue or is seen here, and the step's claim makes sure one of them ends it.
    */
-  final void enqueueInternal(Runnable step) {
+  final void enqueueInternal(ShutdownStep step) {
     tasks.offer(step);
-    wake();
+    Throwable gone = abandonedBy;
+    if (gone != null) {
+      warnCancelledSteps(step.abandon(gone)); // the portal's thread may be gone: end it here
+    } else {
+      wake();
+    }
+  }
+
+  private void warnCancelledSteps(int cancelled) {
+    if (cancelled > 0) {
+      log.warn("{} cancelled {} shutdown call(s) it was abandoned before running", name, cancelled);
+    }
   }
 
   private void afterEnqueue(boolean launch) {
@@ -865,8 +879,13 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
           } finally {
             running.set(null);
           }
-        } else if (!abandoned) {
-          ((Runnable) task).run();
+        } else {
+          Throwable gone = abandonedBy;
+          if (gone == null) {
+            ((Runnable) task).run();
+          } else if (task instanceof ShutdownStep) {
+            warnCancelledSteps(((ShutdownStep) task).abandon(gone));
+          }
         }
       } catch (Throwable t) {
         log.error("Task {} threw on {}", task, name, t);
@@ -949,7 +968,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     endQueued(refused, ended);
     boolean ending = ended.shutdownPending || state == State.TERMINATED;
     if (ending) {
-      abandoned = true;
+      abandonedBy = refused;
       cancelUnqueued(terminateAbruptly(), refused, ended);
       while (!markDrained()) { // what got in meanwhile will not run either
         endQueued(refused, ended);
@@ -1009,6 +1028,9 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     void end(Object task, Throwable cause) {
       if (task instanceof Call) {
         cancel((Call<?>) task, cause);
+      } else if (task instanceof ShutdownStep) {
+        cancelled += ((ShutdownStep) task).abandon(cause);
+        shutdownPending = true;
       } else if (task instanceof ShutdownMarker) {
         shutdownPending = true;
       } else {
@@ -1070,7 +1092,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
 
     @Override
     public int abandon(Throwable cause) {
-      abandoned = true;
+      abandonedBy = cause;
       List<Call<?>> shutdownCalls = terminateAbruptly();
       // Ended where they are: the portal's thread may be polling the queue right now, and it is
       // the queue's only consumer. If it still runs, it finds the calls ended and skips them, and
