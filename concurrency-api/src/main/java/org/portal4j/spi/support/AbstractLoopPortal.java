@@ -196,6 +196,16 @@ public abstract class AbstractLoopPortal extends AbstractWorkerPortal implements
       } catch (Throwable t) {
         log.error("Shutdown call {} threw out of run() on {}", call, name(), t);
       }
+      // Abandoned meanwhile (JVM exit): it may have looked for calls in flight before this one got
+      // there, so end it and the rest here. Read after runCall put the call in flight: either the
+      // abandon found it there, or this sees the abandon.
+      Throwable gone = abandonedBy();
+      if (gone != null) {
+        grace.cancel(false);
+        int cancelled = call.cancel(gone) ? 1 : 0;
+        warnCancelledSteps(cancelled + new RemainingShutdownCalls(remaining).abandon(gone));
+        return;
+      }
       if (!call.isDone()) {
         call.addDoneCallback(
             done -> {

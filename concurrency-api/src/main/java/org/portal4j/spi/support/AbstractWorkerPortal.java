@@ -453,7 +453,12 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     }
   }
 
-  private void warnCancelledSteps(int cancelled) {
+  /** Why the portal was abandoned, or null if it was not. */
+  final @Nullable Throwable abandonedBy() {
+    return abandonedBy;
+  }
+
+  final void warnCancelledSteps(int cancelled) {
     if (cancelled > 0) {
       log.warn("{} cancelled {} shutdown call(s) it was abandoned before running", name, cancelled);
     }
