@@ -203,7 +203,7 @@ public abstract class AbstractLoopPortal extends AbstractWorkerPortal implements
       if (gone != null) {
         grace.cancel(false);
         int cancelled = call.cancel(gone) ? 1 : 0;
-        warnCancelledSteps(cancelled + new RemainingShutdownCalls(remaining).abandon(gone));
+        warnCancelledSteps(cancelled + cancelAll(remaining, gone));
         return;
       }
       if (!call.isDone()) {
@@ -234,19 +234,24 @@ public abstract class AbstractLoopPortal extends AbstractWorkerPortal implements
 
     @Override
     int cancelHeld(Throwable cause) {
-      int cancelled = 0;
-      while (remaining.hasNext()) {
-        if (remaining.next().cancel(cause)) {
-          cancelled++;
-        }
-      }
-      return cancelled;
+      return cancelAll(remaining, cause);
     }
 
     @Override
     public String toString() {
       return "the shutdown calls of " + name() + " still to run";
     }
+  }
+
+  /** Cancels the shutdown calls left in {@code remaining}; returns how many it cancelled. */
+  private static int cancelAll(Iterator<Call<?>> remaining, Throwable cause) {
+    int cancelled = 0;
+    while (remaining.hasNext()) {
+      if (remaining.next().cancel(cause)) {
+        cancelled++;
+      }
+    }
+    return cancelled;
   }
 
   private void graceExpired(Call<?> call) {

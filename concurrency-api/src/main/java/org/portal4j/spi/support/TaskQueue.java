@@ -75,7 +75,7 @@ final class TaskQueue {
    * is the tail, claimed by CAS; the consumer's is the head, written by one thread at a time. Both
    * are read by any thread.
    */
-  private static class End extends Padding {
+  private static class End extends LinePadding {
     volatile long index;
     volatile Chunk chunk;
 
@@ -85,8 +85,8 @@ final class TaskQueue {
   }
 
   /**
-   * An {@link End} with 64 bytes of fields after it, as {@link Padding} puts 64 before it: the JVM
-   * lays out a superclass's fields before its subclass's, so nothing else shares the end's line.
+   * An {@link End} with 64 bytes of fields after it, as {@link LinePadding} puts 64 before it, so
+   * nothing else shares the end's line.
    */
   @SuppressWarnings("unused") // padding
   private static final class PaddedEnd extends End {
@@ -95,16 +95,6 @@ final class TaskQueue {
     PaddedEnd(Chunk first) {
       super(first);
     }
-  }
-
-  /**
-   * The 64 bytes before an {@link End}; the int fills the gap a 12-byte object header leaves, which
-   * the JVM would otherwise give to the end's chunk, right behind the header.
-   */
-  @SuppressWarnings("unused") // padding
-  private abstract static class Padding {
-    private int p;
-    private long p0, p1, p2, p3, p4, p5, p6, p7;
   }
 
   private final int chunkSize;
