@@ -91,10 +91,7 @@ final class Watchdog {
           t.start();
         } catch (Throwable e) { // cannot start a thread: leave the watchdog off, and say so
           thread = null;
-          threshold = null;
-          if (wasOn) {
-            CoarseClock.watchdog(false);
-          }
+          threshold = null; // it was off: a thread runs while it is on, so nothing to count
           throw e;
         }
         wake = null;

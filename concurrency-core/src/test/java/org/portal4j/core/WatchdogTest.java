@@ -211,6 +211,25 @@ class WatchdogTest {
   }
 
   @Test
+  void twoThreadsTurningItOnAndOffLeaveCallsOnTheCoarseClockOnceItIsOff() throws Exception {
+    Runnable toggle =
+        () -> {
+          for (int i = 0; i < 500; i++) {
+            Diagnostics.watchdog(Duration.ofMillis(5));
+            Diagnostics.watchdog(i % 2 == 0 ? null : Duration.ZERO);
+          }
+        };
+    Thread other = new Thread(toggle, "toggling-watchdog");
+    other.start();
+    toggle.run();
+    other.join(WAIT.toMillis());
+    assertFalse(other.isAlive(), "the other thread did not finish");
+
+    Diagnostics.watchdog(null);
+    assertFalse(CoarseClock.precise(), "off: every on was counted off once");
+  }
+
+  @Test
   void turningItOffEndsItsThreadAndTurningItOnAgainStartsOne() throws Exception {
     Diagnostics.watchdog(Duration.ofSeconds(30));
     assertTrue(watchdogThread() != null);
