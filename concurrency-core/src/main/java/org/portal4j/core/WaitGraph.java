@@ -8,6 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.DeadlockException;
@@ -41,10 +43,31 @@ import org.portal4j.spi.ThreadBoundPortal;
 final class WaitGraph {
 
   /**
-   * Per blocked thread, its wait: the call it waits for, for a plain wait (most are: nothing to
-   * allocate), or a {@link Wait} for one in a sync waiter or nested in another wait.
+   * Per thread that has waited, its wait: the call it waits for, for a plain wait (most are:
+   * nothing to allocate), a {@link Wait} for one in a sync waiter or nested in another wait, or
+   * {@link #NOT_WAITING} once its wait ended. A thread keeps its entry between waits, so that a
+   * wait allocates no map node (a round trip that parks its caller would otherwise allocate one
+   * each); {@link #sweep} drops the entries of threads that ended.
    */
   private static final ConcurrentHashMap<Thread, Object> WAITS = new ConcurrentHashMap<>();
+
+  /** The value of a thread that is not waiting now. */
+  private static final Object NOT_WAITING =
+      new Object() {
+        @Override
+        public String toString() {
+          return "not waiting";
+        }
+      };
+
+  /** The fewest entries added between two sweeps. */
+  private static final int MIN_SWEEP_AT = 64;
+
+  /** Entries added since the last sweep; a sweep comes once they reach {@link #sweepAt}. */
+  private static final AtomicInteger ADDED = new AtomicInteger();
+
+  private static final AtomicBoolean SWEEPING = new AtomicBoolean();
+  private static volatile int sweepAt = MIN_SWEEP_AT;
 
   private WaitGraph() {}
 
@@ -84,9 +107,11 @@ final class WaitGraph {
   static Object enter(Call<?> call, @Nullable BlockingWaiter<?> waiter) {
     Thread me = Thread.currentThread();
     checkSelf(me, call);
-    Object outer = WAITS.get(me);
+    Object outer = waitOf(me);
     Object wait = waiter == null && outer == null ? call : new Wait(call, waiter, outer);
-    WAITS.put(me, wait);
+    if (WAITS.put(me, wait) == null && ADDED.incrementAndGet() >= sweepAt) {
+      sweep();
+    }
     String cycle = cycleThrough(me, false, call, runnerOf(call), neededBy(call));
     if (cycle != null) {
       exit(wait);
@@ -117,7 +142,8 @@ final class WaitGraph {
   static List<Thread> waitingFor(Call<?> call) {
     List<Thread> waiting = new ArrayList<>();
     for (Map.Entry<Thread, Object> blocked : WAITS.entrySet()) {
-      for (Object w = blocked.getValue(); w != null; w = outerOf(w)) {
+      Object first = blocked.getValue();
+      for (Object w = first == NOT_WAITING ? null : first; w != null; w = outerOf(w)) {
         if (callOf(w) == call) {
           waiting.add(blocked.getKey());
           break;
@@ -131,11 +157,37 @@ final class WaitGraph {
   static void exit(Object wait) {
     Thread me = Thread.currentThread();
     Object outer = outerOf(wait);
-    if (outer == null) {
-      WAITS.remove(me, wait);
-    } else {
-      WAITS.replace(me, wait, outer);
+    WAITS.replace(me, wait, outer == null ? NOT_WAITING : outer); // kept: see WAITS
+  }
+
+  /** The wait of {@code thread} now, or null if it is not waiting. */
+  private static @Nullable Object waitOf(Thread thread) {
+    Object wait = WAITS.get(thread);
+    return wait == NOT_WAITING ? null : wait;
+  }
+
+  /**
+   * Drops the entries of threads that ended; one sweeper at a time, the others carry on. The next
+   * sweep comes after as many entries again as are left (at least {@link #MIN_SWEEP_AT}), so the
+   * map holds at most about twice the threads alive that have waited, at a constant cost per entry.
+   * A thread that ended waits no more, so its entry cannot be in use.
+   */
+  private static void sweep() {
+    if (!SWEEPING.compareAndSet(false, true)) {
+      return;
     }
+    try {
+      ADDED.set(0);
+      WAITS.entrySet().removeIf(e -> e.getValue() == NOT_WAITING && !e.getKey().isAlive());
+      sweepAt = Math.max(MIN_SWEEP_AT, WAITS.size());
+    } finally {
+      SWEEPING.set(false);
+    }
+  }
+
+  /** How many threads have an entry, waiting or not; for tests. */
+  static int entries() {
+    return WAITS.size();
   }
 
   /**
@@ -230,7 +282,7 @@ final class WaitGraph {
     @Nullable Portal queuedOn = portal;
     Thread needed = next;
     while (needed != null) {
-      Object wait = WAITS.get(needed);
+      Object wait = waitOf(needed);
       BlockingWaiter<?> waiter = wait == null ? null : waiterOf(wait);
       boolean runsIt =
           needed == me && meToWaitInNewWaiter
@@ -352,8 +404,9 @@ final class WaitGraph {
     if (known.isPresent()) {
       return bound.runsOnlyOn(known.get()) ? known.get() : null;
     }
-    for (Thread blocked : WAITS.keySet()) {
-      if (bound.runsOnlyOn(blocked)) {
+    for (Map.Entry<Thread, Object> waiting : WAITS.entrySet()) {
+      Thread blocked = waiting.getKey();
+      if (waiting.getValue() != NOT_WAITING && bound.runsOnlyOn(blocked)) {
         return blocked;
       }
     }
