@@ -14,6 +14,13 @@ final class CurrentLoop {
 
   private static final ThreadLocal<LoopPortal> LOOP = new ThreadLocal<>();
 
+  /**
+   * Unbinds a thread that was bound to no loop before. It sets null rather than removing the
+   * thread's entry: an executor-driven loop binds its thread once per drain, and each bind would
+   * otherwise make the entry anew (a round trip on the Netty backend allocated it every time).
+   */
+  private static final ContextKey.Scope UNBIND = () -> LOOP.set(null);
+
   private CurrentLoop() {}
 
   /**
@@ -34,12 +41,6 @@ final class CurrentLoop {
   static ContextKey.Scope bind(LoopPortal loop) {
     LoopPortal previous = LOOP.get();
     LOOP.set(loop);
-    return () -> {
-      if (previous == null) {
-        LOOP.remove();
-      } else {
-        LOOP.set(previous);
-      }
-    };
+    return previous == null ? UNBIND : () -> LOOP.set(previous);
   }
 }

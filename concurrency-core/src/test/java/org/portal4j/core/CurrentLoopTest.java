@@ -1,0 +1,59 @@
+package org.portal4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.portal4j.ContextKey;
+import org.portal4j.LoopPortal;
+import org.portal4j.Portals;
+
+/**
+ * The thread-to-loop binding: a scope binds the thread, closing it restores what was there before,
+ * and an executor-driven loop, which binds its thread once per drain, allocates nothing to do it.
+ */
+@Timeout(60)
+class CurrentLoopTest {
+
+  @Test
+  void closingABindingRestoresTheLoopBoundBefore() {
+    LoopPortal outer = Portals.newEventLoopThread();
+    LoopPortal inner = Portals.newEventLoopThread();
+    try {
+      try (ContextKey.Scope o = CurrentLoop.bind(outer)) {
+        try (ContextKey.Scope i = CurrentLoop.bind(inner)) {
+          assertEquals(Optional.of(inner), CurrentLoop.get());
+        }
+        assertEquals(Optional.of(outer), CurrentLoop.get());
+      }
+      assertEquals(Optional.empty(), CurrentLoop.get());
+    } finally {
+      outer.shutdown();
+      inner.shutdown();
+    }
+  }
+
+  @Test
+  void bindingAThreadOncePerDrainAllocatesNothing() {
+    LoopPortal loop = Portals.newEventLoopThread();
+    try {
+      com.sun.management.ThreadMXBean threads =
+          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      CurrentLoop.bind(loop).close(); // the thread's first binding makes its entry
+      int binds = 10_000;
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < binds; i++) {
+        CurrentLoop.bind(loop).close();
+      }
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      // A thread-local entry made anew per bind is 32 bytes; a scope per bind at least 16.
+      assertTrue(allocated < 8L * binds, allocated + " bytes for " + binds + " binds");
+      assertEquals(Optional.empty(), CurrentLoop.get());
+    } finally {
+      loop.shutdown();
+    }
+  }
+}
