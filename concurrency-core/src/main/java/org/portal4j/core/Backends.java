@@ -91,7 +91,10 @@ final class Backends {
   }
 
   PortalProvider provider(PortalKind kind) {
-    Choice choice = choices.computeIfAbsent(kind, this::choose);
+    Choice choice = choices.get(kind); // chosen once: asked on every currentLoop() off a loop
+    if (choice == null) {
+      choice = choices.computeIfAbsent(kind, this::choose); // the method reference is an object
+    }
     IllegalStateException failure = choice.failure();
     if (failure != null) {
       // A new exception per use, with the first one's message and what it kept: stack traces

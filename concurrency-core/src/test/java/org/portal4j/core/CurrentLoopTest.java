@@ -13,7 +13,8 @@ import org.portal4j.Portals;
 
 /**
  * The thread-to-loop binding: a scope binds the thread, closing it restores what was there before,
- * and an executor-driven loop, which binds its thread once per drain, allocates nothing to do it.
+ * and an executor-driven loop, which binds its thread once per drain, allocates nothing to do it;
+ * nor does asking for the current loop off a loop, which every sync-to-loop call does.
  */
 @Timeout(60)
 class CurrentLoopTest {
@@ -55,5 +56,19 @@ class CurrentLoopTest {
     } finally {
       loop.shutdown();
     }
+  }
+
+  @Test
+  void askingForTheCurrentLoopOffALoopAllocatesNothing() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    assertEquals(Optional.empty(), Portals.currentLoop()); // the backend is chosen now
+    int asks = 10_000;
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < asks; i++) {
+      Portals.currentLoop();
+    }
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertTrue(allocated < 8L * asks, allocated + " bytes for " + asks + " asks");
   }
 }
