@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -43,15 +44,16 @@ import org.portal4j.spi.ThreadBoundPortal;
 final class WaitGraph {
 
   /**
-   * Per thread that has waited, its wait: the call it waits for, for a plain wait (most are:
-   * nothing to allocate), a {@link Wait} for one in a sync waiter or nested in another wait, or
-   * {@link #NOT_WAITING} once its wait ended. A thread keeps its entry between waits, so that a
-   * wait allocates no map node (a round trip that parks its caller would otherwise allocate one
-   * each); {@link #sweep} drops the entries of threads that ended.
+   * Per thread waiting, its wait: the call it waits for, for a plain wait (most are: nothing to
+   * allocate), or a {@link Wait} for one in a sync waiter or nested in another wait. A platform
+   * thread keeps its entry between its waits, as {@link #NOT_WAITING}, so that a wait that blocks
+   * allocates no map node (a round trip that parks its caller would otherwise allocate one each);
+   * {@link #sweep} drops the entries of threads that ended. A virtual thread removes its entry when
+   * its wait ends: it is usually made for one task, so its first wait is most often its only one.
    */
   private static final ConcurrentHashMap<Thread, Object> WAITS = new ConcurrentHashMap<>();
 
-  /** The value of a thread that is not waiting now. */
+  /** The value of a platform thread that is not waiting now. */
   private static final Object NOT_WAITING =
       new Object() {
         @Override
@@ -60,14 +62,31 @@ final class WaitGraph {
         }
       };
 
+  /** {@code java.lang.VirtualThread}, or null before Java 21 ({@code isVirtual()} is Java 21). */
+  private static final @Nullable Class<?> VIRTUAL = virtualThreadClass();
+
   /** The fewest entries added between two sweeps. */
   private static final int MIN_SWEEP_AT = 64;
+
+  /**
+   * One wait in this many that reuses an entry sweeps too, so that the entries of threads that
+   * ended (a pool shut down) go even when no new thread waits again.
+   */
+  private static final int SWEEP_ONE_IN = 4096;
 
   /** Entries added since the last sweep; a sweep comes once they reach {@link #sweepAt}. */
   private static final AtomicInteger ADDED = new AtomicInteger();
 
   private static final AtomicBoolean SWEEPING = new AtomicBoolean();
   private static volatile int sweepAt = MIN_SWEEP_AT;
+
+  private static @Nullable Class<?> virtualThreadClass() {
+    try {
+      return Class.forName("java.lang.VirtualThread");
+    } catch (ClassNotFoundException | LinkageError e) {
+      return null;
+    }
+  }
 
   private WaitGraph() {}
 
@@ -109,10 +128,22 @@ final class WaitGraph {
     checkSelf(me, call);
     Object outer = waitOf(me);
     Object wait = waiter == null && outer == null ? call : new Wait(call, waiter, outer);
-    if (WAITS.put(me, wait) == null && ADDED.incrementAndGet() >= sweepAt) {
-      sweep();
+    Object before = WAITS.put(me, wait);
+    String cycle;
+    try {
+      // A virtual thread's entry goes as its wait ends: only platform threads' count and sweep.
+      boolean platform = me.getClass() != VIRTUAL;
+      if (platform
+          && (before == null
+              ? ADDED.incrementAndGet() >= sweepAt
+              : ThreadLocalRandom.current().nextInt(SWEEP_ONE_IN) == 0)) {
+        sweep();
+      }
+      cycle = cycleThrough(me, false, call, runnerOf(call), neededBy(call));
+    } catch (Throwable t) { // a portal's runsOnlyOn, or out of memory: leave no wait behind
+      exit(wait);
+      throw t;
     }
-    String cycle = cycleThrough(me, false, call, runnerOf(call), neededBy(call));
     if (cycle != null) {
       exit(wait);
       throw refused(call, cycle);
@@ -157,7 +188,13 @@ final class WaitGraph {
   static void exit(Object wait) {
     Thread me = Thread.currentThread();
     Object outer = outerOf(wait);
-    WAITS.replace(me, wait, outer == null ? NOT_WAITING : outer); // kept: see WAITS
+    if (outer != null) {
+      WAITS.replace(me, wait, outer);
+    } else if (me.getClass() == VIRTUAL) {
+      WAITS.remove(me, wait);
+    } else {
+      WAITS.replace(me, wait, NOT_WAITING); // kept for its next wait: see WAITS
+    }
   }
 
   /** The wait of {@code thread} now, or null if it is not waiting. */
@@ -167,10 +204,12 @@ final class WaitGraph {
   }
 
   /**
-   * Drops the entries of threads that ended; one sweeper at a time, the others carry on. The next
-   * sweep comes after as many entries again as are left (at least {@link #MIN_SWEEP_AT}), so the
-   * map holds at most about twice the threads alive that have waited, at a constant cost per entry.
-   * A thread that ended waits no more, so its entry cannot be in use.
+   * Drops the entries of threads that ended; one sweeper at a time, the others carry on. A sweep
+   * comes after as many new entries as were left by the last one (at least {@link #MIN_SWEEP_AT}),
+   * and on one wait in {@link #SWEEP_ONE_IN} that reuses an entry: the map holds about twice the
+   * platform threads that were alive and had waited at the last sweep, and a thread that ended is
+   * kept only until a later sweep. A thread that ended waits no more, so its entry is not in use
+   * (whatever it holds: a wait it never closed goes too).
    */
   private static void sweep() {
     if (!SWEEPING.compareAndSet(false, true)) {
@@ -178,7 +217,7 @@ final class WaitGraph {
     }
     try {
       ADDED.set(0);
-      WAITS.entrySet().removeIf(e -> e.getValue() == NOT_WAITING && !e.getKey().isAlive());
+      WAITS.keySet().removeIf(thread -> !thread.isAlive());
       sweepAt = Math.max(MIN_SWEEP_AT, WAITS.size());
     } finally {
       SWEEPING.set(false);
@@ -188,6 +227,11 @@ final class WaitGraph {
   /** How many threads have an entry, waiting or not; for tests. */
   static int entries() {
     return WAITS.size();
+  }
+
+  /** Whether {@code thread} has an entry, waiting or not; for tests. */
+  static boolean hasEntry(Thread thread) {
+    return WAITS.containsKey(thread);
   }
 
   /**
@@ -404,9 +448,8 @@ final class WaitGraph {
     if (known.isPresent()) {
       return bound.runsOnlyOn(known.get()) ? known.get() : null;
     }
-    for (Map.Entry<Thread, Object> waiting : WAITS.entrySet()) {
-      Thread blocked = waiting.getKey();
-      if (waiting.getValue() != NOT_WAITING && bound.runsOnlyOn(blocked)) {
+    for (Thread blocked : WAITS.keySet()) { // every platform thread that waited: O(threads)
+      if (bound.runsOnlyOn(blocked) && waitOf(blocked) != null) {
         return blocked;
       }
     }
