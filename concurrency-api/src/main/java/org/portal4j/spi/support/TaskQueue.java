@@ -208,6 +208,11 @@ final class TaskQueue {
     }
   }
 
+  /** How many slots the consumer has taken, skipped ones included; for tests. */
+  long taken() {
+    return consumer.index;
+  }
+
   /**
    * Whether every task offered so far was taken. Exact for the consumer; any other thread may see
    * the queue not empty a little longer than it is.
