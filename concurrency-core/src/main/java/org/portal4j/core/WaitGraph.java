@@ -449,7 +449,7 @@ final class WaitGraph {
       return bound.runsOnlyOn(known.get()) ? known.get() : null;
     }
     for (Thread blocked : WAITS.keySet()) { // every platform thread that waited: O(threads)
-      if (bound.runsOnlyOn(blocked) && waitOf(blocked) != null) {
+      if (waitOf(blocked) != null && bound.runsOnlyOn(blocked)) { // the portal's code last
         return blocked;
       }
     }
