@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -98,40 +96,33 @@ final class RunningCalls {
     return STRIPED[(int) thread.getId() & (STRIPES - 1)];
   }
 
-  /** Some of the slots, with their own count and sweep. */
+  /** Some of the slots, with their own sweeps. */
   private static final class Stripe {
     final ConcurrentLinkedQueue<Slot> slots = new ConcurrentLinkedQueue<>();
-    final AtomicInteger registered = new AtomicInteger();
-    final AtomicBoolean sweeping = new AtomicBoolean();
-    volatile int sweepAt = MIN_SWEEP_AT;
+    final SweepPacing sweeps = new SweepPacing(MIN_SWEEP_AT);
 
     void add(Slot s) {
       slots.add(s);
-      if (registered.incrementAndGet() >= sweepAt) {
-        sweep();
-      }
+      sweeps.added(this::dropEnded);
     }
 
-    /** Drops the slots of threads that ended; one sweeper at a time, the others carry on. */
+    /** Drops the slots of threads that ended, unless another thread is. */
     void sweep() {
-      if (!sweeping.compareAndSet(false, true)) {
-        return;
-      }
-      try {
-        int live = 0;
-        for (Iterator<Slot> it = slots.iterator(); it.hasNext(); ) {
-          Thread t = it.next().thread.get();
-          if (t == null || !t.isAlive()) {
-            it.remove();
-          } else {
-            live++;
-          }
+      sweeps.sweep(this::dropEnded);
+    }
+
+    /** Drops the slots of threads that ended; returns how many are left. */
+    private int dropEnded() {
+      int live = 0;
+      for (Iterator<Slot> it = slots.iterator(); it.hasNext(); ) {
+        Thread t = it.next().thread.get();
+        if (t == null || !t.isAlive()) {
+          it.remove();
+        } else {
+          live++;
         }
-        registered.set(live);
-        sweepAt = Math.max(MIN_SWEEP_AT, 2 * live);
-      } finally {
-        sweeping.set(false);
       }
+      return live;
     }
   }
 

@@ -9,8 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.DeadlockException;
@@ -48,8 +46,9 @@ final class WaitGraph {
    * allocate), or a {@link Wait} for one in a sync waiter or nested in another wait. A platform
    * thread keeps its entry between its waits, as {@link #NOT_WAITING}, so that a wait that blocks
    * allocates no map node (a round trip that parks its caller would otherwise allocate one each);
-   * {@link #sweep} drops the entries of threads that ended. A virtual thread removes its entry when
-   * its wait ends: it is usually made for one task, so its first wait is most often its only one.
+   * {@link #dropEnded} drops the entries of threads that ended. A virtual thread removes its entry
+   * when its wait ends: it is usually made for one task, so its first wait is most often its only
+   * one.
    */
   private static final ConcurrentHashMap<Thread, Object> WAITS = new ConcurrentHashMap<>();
 
@@ -74,11 +73,7 @@ final class WaitGraph {
    */
   private static final int SWEEP_ONE_IN = 4096;
 
-  /** Entries added since the last sweep; a sweep comes once they reach {@link #sweepAt}. */
-  private static final AtomicInteger ADDED = new AtomicInteger();
-
-  private static final AtomicBoolean SWEEPING = new AtomicBoolean();
-  private static volatile int sweepAt = MIN_SWEEP_AT;
+  private static final SweepPacing SWEEPS = new SweepPacing(MIN_SWEEP_AT);
 
   private static @Nullable Class<?> virtualThreadClass() {
     try {
@@ -133,11 +128,10 @@ final class WaitGraph {
     try {
       // A virtual thread's entry goes as its wait ends: only platform threads' count and sweep.
       boolean platform = me.getClass() != VIRTUAL;
-      if (platform
-          && (before == null
-              ? ADDED.incrementAndGet() >= sweepAt
-              : ThreadLocalRandom.current().nextInt(SWEEP_ONE_IN) == 0)) {
-        sweep();
+      if (platform && before == null) {
+        SWEEPS.added(WaitGraph::dropEnded);
+      } else if (platform && ThreadLocalRandom.current().nextInt(SWEEP_ONE_IN) == 0) {
+        SWEEPS.sweep(WaitGraph::dropEnded);
       }
       cycle = cycleThrough(me, false, call, runnerOf(call), neededBy(call));
     } catch (Throwable t) { // a portal's runsOnlyOn, or out of memory: leave no wait behind
@@ -204,24 +198,17 @@ final class WaitGraph {
   }
 
   /**
-   * Drops the entries of threads that ended; one sweeper at a time, the others carry on. A sweep
-   * comes after as many new entries as were left by the last one (at least {@link #MIN_SWEEP_AT}),
-   * and on one wait in {@link #SWEEP_ONE_IN} that reuses an entry: the map holds about twice the
-   * platform threads that were alive and had waited at the last sweep, and a thread that ended is
-   * kept only until a later sweep. A thread that ended waits no more, so its entry is not in use
-   * (whatever it holds: a wait it never closed goes too).
+   * Drops the entries of threads that ended ({@link #SWEEPS} paces it, and one wait in {@link
+   * #SWEEP_ONE_IN} that reuses an entry sweeps too): the map holds about twice the platform threads
+   * that were alive and had waited at the last sweep, and a thread that ended is kept only until a
+   * later sweep. A thread that ended waits no more, so its entry is not in use (whatever it holds:
+   * a wait it never closed goes too).
+   *
+   * @return how many entries are left
    */
-  private static void sweep() {
-    if (!SWEEPING.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      ADDED.set(0);
-      WAITS.keySet().removeIf(thread -> !thread.isAlive());
-      sweepAt = Math.max(MIN_SWEEP_AT, WAITS.size());
-    } finally {
-      SWEEPING.set(false);
-    }
+  private static int dropEnded() {
+    WAITS.keySet().removeIf(thread -> !thread.isAlive());
+    return WAITS.size();
   }
 
   /** How many threads have an entry, waiting or not; for tests. */
