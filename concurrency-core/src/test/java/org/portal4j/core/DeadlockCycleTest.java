@@ -139,6 +139,28 @@ class DeadlockCycleTest {
     assertFalse(backIntoA.isCancelled(), "the call is left alone");
   }
 
+  /**
+   * Shape 2 again, on threads that waited before: a platform thread's wait-for entry stays between
+   * its waits, marked not waiting, and that mark must neither hide its next wait nor pass for one.
+   */
+  @Test
+  void twoWorkersWhoseThreadsWaitedBeforeStillFailFastShowingTheCycle() throws Exception {
+    WorkerPortal a = worker("worker-a");
+    WorkerPortal b = worker("worker-b");
+    WorkerPortal helper = worker("helper");
+    for (WorkerPortal w : List.of(a, b)) { // each thread waits once, and its wait ends
+      Call<String> earlier = Call.of("earlier", () -> "done");
+      assertEquals("done", w.submit(Call.of(() -> FromSync.callIn(helper, earlier))).result(WAIT));
+    }
+    Call<String> backIntoA = Call.of("back-into-a", () -> "never");
+    Call<String> onB = Call.of("on-b", () -> FromSync.callIn(a, backIntoA));
+    Call<String> onA = a.submit(Call.of("on-a", () -> FromSync.callIn(b, onB)));
+
+    DeadlockException e = deadlockIn(assertThrows(DeadlockException.class, () -> onA.result(WAIT)));
+    assertShowsTheCycle(e, a.name(), b.name(), "on-b", "back-into-a");
+    assertFalse(backIntoA.isCancelled(), "the call is left alone");
+  }
+
   /** Shape 3: loop A waits for a call on loop B, which waits for a call on loop A. */
   @Test
   void twoLoopsWaitingForEachOthersCallsFailFastShowingTheCycle() throws Exception {
