@@ -26,6 +26,7 @@ import org.portal4j.Portal;
 import org.portal4j.core.events.CallEvent;
 import org.portal4j.core.events.TimeoutEvent;
 import org.portal4j.internal.SpinWait;
+import org.portal4j.internal.WithdrawableCall;
 import org.portal4j.spi.support.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * and runs the callbacks in the order they were added. A push that finds the stack closed knows the
  * call is done. The outcome lives in one field, {@link #outcome}, written before the final state.
  */
-final class CapturedCall<T extends @Nullable Object> implements Call<T> {
+final class CapturedCall<T extends @Nullable Object> implements Call<T>, WithdrawableCall {
 
   private static final Logger log = LoggerFactory.getLogger(CapturedCall.class);
   private static final AtomicInteger UNNAMED = new AtomicInteger();
@@ -300,6 +301,14 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T> {
               + Objects.requireNonNull(runner).name()); // set: the CAS failed
     }
     since = now;
+  }
+
+  @Override
+  public void withdrawFrom(Portal portal) {
+    if (runner == portal) {
+      since = 0; // written before the runner is cleared, as setRunner writes it after the set
+      RUNNER.compareAndSet(this, portal, null);
+    }
   }
 
   @Override

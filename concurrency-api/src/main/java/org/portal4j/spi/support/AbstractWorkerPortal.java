@@ -22,6 +22,7 @@ import org.portal4j.PortalOptions;
 import org.portal4j.WorkerPortal;
 import org.portal4j.internal.RuntimeBinding;
 import org.portal4j.internal.SpinWait;
+import org.portal4j.internal.WithdrawableCall;
 import org.portal4j.spi.PortalHandle;
 import org.portal4j.spi.PortalSupport;
 import org.portal4j.spi.ThreadBoundPortal;
@@ -36,9 +37,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Lifecycle</h2>
  *
- * One state, written under one lock, read without it. Calls are queued under that lock too; a
- * loop's plain tasks ({@code execute}) are queued without it while the loop runs, and the state is
- * read again after: one that finds the loop terminated is run by its last drain or refused.
+ * One state, written under one lock, read without it. While the portal runs, calls and a loop's
+ * plain tasks ({@code execute}) are queued without the lock, and the state is read again after:
+ * still running, the task is ahead of any shutdown's marker. Otherwise the lock decides: a call
+ * queued behind the marker of the shutdown it raced is refused and given back untouched (the
+ * queue's consumers pass over it), one ahead of it runs; a plain task that finds the portal
+ * terminated is run by its last drain or refused. Before the portal runs, and for calls that are
+ * not the runtime's own, submit decides under the lock.
  *
  * <pre>
  *   NEW ──start() or first submit──► RUNNING ──shutdown()──► SHUTTING_DOWN ──queue drained──► TERMINATED
@@ -130,6 +135,18 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
 
   /** The queue's consumer took its last task: nothing offered now will run. Guarded by lock. */
   private boolean drained;
+
+  /**
+   * The queue index of the shutdown's marker, written under the lock as the marker is queued; no
+   * shutdown yet: {@link Long#MAX_VALUE}. A call queued behind it raced the shutdown and lost.
+   */
+  private volatile long shutdownIndex = Long.MAX_VALUE;
+
+  /**
+   * The queue's consumer took the shutdown's marker: a call it takes now was queued behind it, and
+   * its submitter refuses it (see {@link #submitRunning}).
+   */
+  private volatile boolean pastShutdown;
 
   /** The portal's own thread, once made (a thread of its own only). */
   private volatile @Nullable Thread thread;
@@ -304,6 +321,10 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   @Override
   public final <T extends @Nullable Object> Call<T> submit(Call<T> call) {
     requireNonNull(call, "call");
+    if (state == State.RUNNING && !runOnce && call instanceof WithdrawableCall) {
+      submitRunning(call, (WithdrawableCall) call);
+      return call;
+    }
     boolean launch;
     lock.lock();
     try {
@@ -329,6 +350,108 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     }
     afterEnqueue(launch);
     return call;
+  }
+
+  /**
+   * Takes a call while the portal runs, without the lock: the call is offered, then the state read
+   * again. Still running then, a shutdown came after the offer, so its marker is queued behind the
+   * call, which runs before it. Otherwise {@link #settleLate} decides under the lock.
+   */
+  private void submitRunning(Call<?> call, WithdrawableCall withdrawable) {
+    call.setRunner(this); // throws if the call has a runner: nothing has changed yet
+    long index;
+    try {
+      index = tasks.offer(call);
+    } catch (Throwable t) { // out of memory or stack: not queued
+      withdrawable.withdrawFrom(this);
+      throw t;
+    }
+    if (state != State.RUNNING) {
+      settleLate(call, withdrawable, index);
+    }
+    wake();
+  }
+
+  /**
+   * A call offered without the lock found the portal no longer running. Behind the shutdown's
+   * marker, it is refused: the consumers pass over it, and it is given back untouched. Ahead of it
+   * (or with no shutdown: the portal failed to start, or was abandoned), the portal took it, and it
+   * must end: a consumer still to come takes it; an abandon may have looked before the offer, so it
+   * is cancelled here too. In a queue marked drained nothing takes anything, so this takes what is
+   * left and ends it, as {@link #refuseIfDrained} does.
+   *
+   * @throws RejectedExecutionException if the call was queued behind the shutdown's marker
+   */
+  private void settleLate(Call<?> call, WithdrawableCall withdrawable, long index) {
+    boolean refused;
+    List<Object> left = List.of();
+    lock.lock();
+    try {
+      refused = index > shutdownIndex;
+      if (drained) {
+        left = takeLeftLocked();
+      }
+    } finally {
+      lock.unlock();
+    }
+    Throwable gone = abandonedBy;
+    if (!left.isEmpty()) {
+      endLeft(left, gone != null ? gone : startFailureOr(name + " terminated as they were queued"));
+    }
+    if (refused) {
+      withdrawable.withdrawFrom(this);
+      throw new RejectedExecutionException(
+          "Cannot submit " + call + " to " + name + ": it has been shut down");
+    }
+    if (gone != null) {
+      call.cancel(gone);
+    }
+  }
+
+  /** The start-up failure, or a rejection saying {@code otherwise} if the start did not fail. */
+  private Throwable startFailureOr(String otherwise) {
+    return ready.isCompletedExceptionally()
+        ? ready.handle((value, error) -> error).join()
+        : new RejectedExecutionException(otherwise);
+  }
+
+  /** Ends tasks left in a queue marked drained, and counts them in a WARN. */
+  private void endLeft(List<Object> left, Throwable cause) {
+    Tally ended = new Tally();
+    for (Object task : left) {
+      ended.end(task, cause);
+    }
+    log.warn(
+        "{} cancelled {} call(s) and dropped {} task(s) queued as it terminated",
+        name,
+        ended.cancelled,
+        ended.dropped);
+  }
+
+  /**
+   * Takes what is left in a queue marked drained, leaving out the calls queued behind the
+   * shutdown's marker: their submitters refuse them. Under the lock, the only one taking.
+   */
+  private List<Object> takeLeftLocked() {
+    List<Object> left = new ArrayList<>();
+    for (Object t = tasks.poll(); t != null; t = tasks.poll()) {
+      if (!(t instanceof Call) || tasks.taken() - 1 < shutdownIndex) {
+        left.add(t);
+      }
+    }
+    return left;
+  }
+
+  /**
+   * Whether the consumer just took a call queued behind the shutdown's marker, which nothing here
+   * may touch: its submitter refuses it. Notes the marker as it passes.
+   */
+  private boolean refusedOnArrival(Object task) {
+    if (task instanceof ShutdownMarker) {
+      pastShutdown = true;
+      return false;
+    }
+    return pastShutdown && task instanceof Call;
   }
 
   /**
@@ -383,21 +506,20 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
    * @throws RejectedExecutionException if {@code task} will never run
    */
   private void refuseIfDrained(Runnable task) {
-    List<Object> late = new ArrayList<>();
+    List<Object> late;
     lock.lock();
     try {
       if (!drained) {
         return;
       }
-      for (Object t = tasks.poll(); t != null; t = tasks.poll()) {
-        late.add(t);
-      }
+      late = takeLeftLocked();
     } finally {
       lock.unlock();
     }
     boolean mine = late.removeIf(t -> t == task);
     if (!late.isEmpty()) {
-      log.warn("{} dropped {} task(s) queued as it terminated", name, late.size());
+      Throwable gone = abandonedBy;
+      endLeft(late, gone != null ? gone : startFailureOr(name + " terminated as they were queued"));
     }
     if (mine) {
       throw new RejectedExecutionException(
@@ -652,8 +774,9 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       next = Transition.LAUNCH;
     }
     if (state == State.RUNNING) {
+      // The state first: a submitter that offers behind the marker then finds it changed.
       state = State.SHUTTING_DOWN;
-      tasks.offer(new ShutdownMarker());
+      shutdownIndex = tasks.offer(new ShutdownMarker());
     }
     return next;
   }
@@ -872,6 +995,9 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       if (task == null) {
         break;
       }
+      if (refusedOnArrival(task)) {
+        continue;
+      }
       if (Thread.interrupted() && executor != null) {
         heldBack = true;
       }
@@ -1003,7 +1129,9 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
    */
   private void endQueued(Throwable cause, Tally ended) {
     for (Object task = tasks.poll(); task != null; task = tasks.poll()) {
-      ended.end(task, cause);
+      if (!refusedOnArrival(task)) {
+        ended.end(task, cause);
+      }
     }
   }
 
@@ -1086,11 +1214,14 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       if (current != null) {
         calls.add(current);
       }
-      for (Object task : tasks.snapshot()) { // weakly consistent: never blocks the portal
-        if (task instanceof Call) {
-          calls.add((Call<?>) task);
-        }
-      }
+      // weakly consistent: never blocks the portal; without the calls their submitters refuse
+      long end = shutdownIndex;
+      tasks.forEachQueued(
+          (index, task) -> {
+            if (task instanceof Call && index < end) {
+              calls.add((Call<?>) task);
+            }
+          });
       calls.addAll(inFlight());
       return calls;
     }
@@ -1103,9 +1234,16 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       // the queue's only consumer. If it still runs, it finds the calls ended and skips them, and
       // runs no other task (abandoned).
       Tally ended = new Tally();
-      for (Object task : tasks.snapshot()) {
-        ended.end(task, cause);
-      }
+      // Ahead of the shutdown's marker, or every task if there was none (behind it, the calls are
+      // their submitters' to refuse, and other tasks would not run either). Read after the state
+      // changed: a submitter that offered later finds the state changed, and cancels its own.
+      long end = shutdownIndex;
+      tasks.forEachQueued(
+          (index, task) -> {
+            if (!(task instanceof Call) || index < end) {
+              ended.end(task, cause);
+            }
+          });
       cancelUnqueued(shutdownCalls, cause, ended);
       if (ended.dropped > 0) { // the calls are the caller's to count
         log.warn(

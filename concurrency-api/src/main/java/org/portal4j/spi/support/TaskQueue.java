@@ -28,8 +28,8 @@ import org.jspecify.annotations.Nullable;
  *       of a chunk with no successor has taken every claimed index: the queue is empty.
  * </ul>
  *
- * <p>Only {@link #snapshot()} may be called by any thread while the consumer polls; it is weakly
- * consistent, for diagnostics and for cancelling in place.
+ * <p>Only {@link #snapshot()} and {@link #forEachQueued} may be called by any thread while the
+ * consumer polls; they are weakly consistent, for diagnostics and for cancelling in place.
  */
 final class TaskQueue {
 
@@ -125,8 +125,9 @@ final class TaskQueue {
    * stack), the task was not added.
    *
    * @param task the task, not null
+   * @return the index it was given: tasks are taken in the order of their indices
    */
-  void offer(Object task) {
+  long offer(Object task) {
     End p = producers;
     while (true) {
       Chunk c = p.chunk; // read before the tail: c.base <= tail
@@ -140,7 +141,7 @@ final class TaskQueue {
             c.slots[(int) offset] = SKIPPED; // a plain store calls nothing, so cannot fail
             throw t;
           }
-          return;
+          return i;
         }
       } else {
         advance(p, c);
@@ -208,7 +209,10 @@ final class TaskQueue {
     }
   }
 
-  /** How many slots the consumer has taken, skipped ones included; for tests. */
+  /**
+   * How many slots the consumer has taken, skipped ones included: once {@link #poll()} returned a
+   * task, the task's index plus one. For the consumer.
+   */
   long taken() {
     return consumer.index;
   }
@@ -231,14 +235,35 @@ final class TaskQueue {
    */
   List<Object> snapshot() {
     List<Object> tasks = new ArrayList<>();
+    forEachQueued((index, task) -> tasks.add(task));
+    return tasks;
+  }
+
+  /** What {@link #forEachQueued} shows each task to. */
+  interface Visitor {
+    /**
+     * Sees one task.
+     *
+     * @param index the task's index
+     * @param task the task
+     */
+    void visit(long index, Object task);
+  }
+
+  /**
+   * Shows {@code visitor} each task queued now with its index, head first; weakly consistent, as
+   * {@link #snapshot()} is.
+   *
+   * @param visitor what sees the tasks
+   */
+  void forEachQueued(Visitor visitor) {
     for (Chunk c = consumer.chunk; c != null; c = c.next) {
       for (int i = 0; i < c.slots.length; i++) {
         Object task = SLOTS.getAcquire(c.slots, i);
         if (task != null && task != SKIPPED) {
-          tasks.add(task);
+          visitor.visit(c.base + i, task);
         }
       }
     }
-    return tasks;
   }
 }
