@@ -394,17 +394,30 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     } finally {
       lock.unlock();
     }
+    if (refused) {
+      withdrawable.withdrawFrom(this); // first: whatever happens next, the call is left untouched
+    }
     Throwable gone = abandonedBy;
     if (!left.isEmpty()) {
       endLeft(left, gone != null ? gone : startFailureOr(name + " terminated as they were queued"));
     }
     if (refused) {
-      withdrawable.withdrawFrom(this);
       throw new RejectedExecutionException(
           "Cannot submit " + call + " to " + name + ": it has been shut down");
     }
     if (gone != null) {
-      call.cancel(gone);
+      cancelAbandoned(call, gone);
+    }
+  }
+
+  /**
+   * Cancels a call queued as the portal was abandoned, after the abandon looked at the queue: by
+   * its submitter, or by the portal's thread if it gets there first (it must not run it: the JVM is
+   * exiting). Whichever cancels it counts it.
+   */
+  private void cancelAbandoned(Call<?> call, Throwable cause) {
+    if (call.cancel(cause)) {
+      log.warn("{} cancelled 1 call(s) queued as it was abandoned: {}", name, cause.getMessage());
     }
   }
 
@@ -421,11 +434,15 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     for (Object task : left) {
       ended.end(task, cause);
     }
-    log.warn(
-        "{} cancelled {} call(s) and dropped {} task(s) queued as it terminated",
-        name,
-        ended.cancelled,
-        ended.dropped);
+    if (ended.cancelled == 0) { // the message since 0.1, which log alerts may match
+      log.warn("{} dropped {} task(s) queued as it terminated", name, ended.dropped);
+    } else {
+      log.warn(
+          "{} cancelled {} call(s) and dropped {} task(s) queued as it terminated",
+          name,
+          ended.cancelled,
+          ended.dropped);
+    }
   }
 
   /**
@@ -1004,6 +1021,11 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       try {
         if (task instanceof Call) {
           Call<?> call = (Call<?>) task;
+          Throwable gone = abandonedBy;
+          if (gone != null) { // queued after the abandon looked: not to run as the JVM exits
+            cancelAbandoned(call, gone);
+            continue;
+          }
           running.set(call);
           try {
             runCall(call);
