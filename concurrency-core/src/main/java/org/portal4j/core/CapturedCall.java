@@ -39,40 +39,53 @@ import org.slf4j.LoggerFactory;
  * One int, changed by CAS:
  *
  * <pre>
- *   PENDING ─► RUNNING ─► COMPLETING ─► SUCCEEDED | FAILED | CANCELLED
- *      └──────────────────► COMPLETING (cancel before start)
+ *   PENDING ─► RUNNING ─► COMPLETING ─► SUCCEEDED | FAILED      (the body or its stage ended it)
+ *      │          └─────► CANCELLING ─► CANCELLED                (cancel or timeout)
+ *      └────────────────► CANCELLING (cancel before start)
  * </pre>
  *
- * Whoever moves the call to COMPLETING owns its ending: the function returning, its stage
- * completing, {@link #cancel()} and the timeout race for it, and the losers' outcomes are
+ * Whoever moves the call out of RUNNING (or PENDING) owns its ending: the function returning, its
+ * stage completing, {@link #cancel()} and the timeout race for it, and the losers' outcomes are
  * discarded. The owner sets the final state, then releases waiters (and completes the {@link
  * CallFuture} view, if one was made), then runs done callbacks. A loser returns only once the owner
- * has set the final state (a cancel runs its callbacks in COMPLETING, which may take a while), so
+ * has set the final state (a cancel runs its callbacks in CANCELLING, which may take a while), so
  * every racer sees the call done when its own step returns: the state machine is linearizable, as
  * {@code CallModelTest} and {@code AsyncCallModelTest} (module model-tests) check. Only a cancel
  * made from inside the owner's own cancel callbacks returns at once, seeing the call still
- * completing.
+ * cancelling. COMPLETING runs no code but ours: the owner only stops the timer and writes the
+ * outcome and the final state, so a thread that finds the call there waits it out by spinning.
  *
  * <h2>Interrupts</h2>
  *
  * A second int, {@link #body}, guards interrupts of the thread running the sync part, so that an
  * interrupt is only ever delivered while the function runs and is cleared before {@link #run()}
- * returns (the FutureTask discipline): the canceller moves IN_BODY → INTERRUPTING → INTERRUPTED
- * around {@code Thread.interrupt()}; the runner, leaving the function, moves IN_BODY → DONE or
- * waits out INTERRUPTING and clears the flag. A sync call's runner first tries to take the ending
- * (RUNNING → COMPLETING): once it has, no canceller can come, and it leaves with a plain store.
- * {@link #shield} parks a cancel in SHIELDED_PENDING and delivers it when the shielded function
- * returns.
+ * returns (the FutureTask discipline). The runner attaches the context and names itself as {@link
+ * #bodyThread} before it starts the call, so from the start (PENDING → RUNNING, one CAS) the call
+ * is in its body: a cancel that takes a running call moves IN_BODY → INTERRUPTING → INTERRUPTED
+ * around {@code Thread.interrupt()}, and the runner checks the state once more before it calls the
+ * function. A sync call's runner then takes the ending (RUNNING → COMPLETING, the second CAS): once
+ * it has, no canceller can come, and it leaves the body with a plain store. Otherwise (a cancel
+ * came first, or the call is async) it moves IN_BODY → DONE or waits out INTERRUPTING and clears
+ * the flag. {@link #shield} parks a cancel in SHIELDED_PENDING and delivers it when the shielded
+ * function returns. Two run()s at once are a misuse (one throws); the loser may have named itself
+ * as the body thread, so a cancel may then miss the winner's interrupt.
  *
  * <h2>Waiting and callbacks</h2>
  *
  * Lean by design, as {@code FutureTask} is: a call allocates nothing beyond itself until someone
  * needs more. Threads waiting for the ending and done callbacks share one lock-free stack, {@link
- * #done}; cancel callbacks have another, {@link #cancels}. The owner of the ending closes a stack
- * by swapping in {@link #CLOSED}, after writing the final state, and then works through what it
- * took: it unparks the waiting threads, completes the {@link CallFuture} view if one was asked for,
- * and runs the callbacks in the order they were added. A push that finds the stack closed knows the
- * call is done. The outcome lives in one field, {@link #outcome}, written before the final state.
+ * #done}; cancel callbacks have another, {@link #cancels}. The owner of the ending looks at the
+ * stack after its state change; if someone pushed, it closes the stack by swapping in {@link
+ * #CLOSED}, after writing the final state, and works through what it took: it unparks the waiting
+ * threads, completes the {@link CallFuture} view if one was asked for, and runs the callbacks in
+ * the order they were added. An ending nobody waits for costs no swap. So a thread that pushes then
+ * reads the state: before the ending, the owner will see its node; in CANCELLING, too (the
+ * canceller's final state is a volatile write, read before the stack); in COMPLETING or done, the
+ * owner may have looked before the push, so the pusher waits for the final state and ends its own
+ * wait, or claims and runs its own callback (a callback is claimed by CAS, by the owner or the
+ * pusher, so it runs once). The view is made the same way. A push that finds the stack closed knows
+ * the call is done. The outcome lives in one field, {@link #outcome}, written before the final
+ * state.
  */
 final class CapturedCall<T extends @Nullable Object> implements Call<T>, WithdrawableCall {
 
@@ -85,19 +98,19 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
   // state
   private static final int PENDING = 0;
   private static final int RUNNING = 1;
-  private static final int COMPLETING = 2;
-  private static final int SUCCEEDED = 3;
-  private static final int FAILED = 4;
-  private static final int CANCELLED = 5;
+  private static final int CANCELLING = 2;
+  private static final int COMPLETING = 3;
+  private static final int SUCCEEDED = 4;
+  private static final int FAILED = 5;
+  private static final int CANCELLED = 6;
 
-  // body (interrupt guard)
-  private static final int NOT_IN_BODY = 0;
-  private static final int IN_BODY = 1;
-  private static final int SHIELDED = 2;
-  private static final int SHIELDED_PENDING = 3;
-  private static final int INTERRUPTING = 4;
-  private static final int INTERRUPTED = 5;
-  private static final int BODY_DONE = 6;
+  // body (interrupt guard), read as such only once the call is running
+  private static final int IN_BODY = 0;
+  private static final int SHIELDED = 1;
+  private static final int SHIELDED_PENDING = 2;
+  private static final int INTERRUPTING = 3;
+  private static final int INTERRUPTED = 4;
+  private static final int BODY_DONE = 5;
 
   private static final VarHandle STATE;
   private static final VarHandle BODY;
@@ -106,6 +119,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
   private static final VarHandle DONE;
   private static final VarHandle CANCELS;
   private static final VarHandle NEXT;
+  private static final VarHandle ITEM;
   // Fields written on the hot path with release stores where no later read depends on the write
   // being seen first (a volatile store would add a full fence each): see run() and complete().
   private static final VarHandle FN;
@@ -113,7 +127,6 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
   private static final VarHandle BODY_THREAD;
   private static final VarHandle STAGE;
   private static final VarHandle TIMER;
-  private static final VarHandle CANCELLER;
 
   static {
     try {
@@ -125,12 +138,12 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
       DONE = lookup.findVarHandle(CapturedCall.class, "done", Node.class);
       CANCELS = lookup.findVarHandle(CapturedCall.class, "cancels", Node.class);
       NEXT = lookup.findVarHandle(Node.class, "next", Node.class);
+      ITEM = lookup.findVarHandle(Node.class, "item", Object.class);
       FN = lookup.findVarHandle(CapturedCall.class, "fn", Callable.class);
       CONTEXT = lookup.findVarHandle(CapturedCall.class, "context", CallContext.class);
       BODY_THREAD = lookup.findVarHandle(CapturedCall.class, "bodyThread", Thread.class);
       STAGE = lookup.findVarHandle(CapturedCall.class, "stage", CompletionStage.class);
       TIMER = lookup.findVarHandle(CapturedCall.class, "timer", Object.class);
-      CANCELLER = lookup.findVarHandle(CapturedCall.class, "canceller", Thread.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -162,10 +175,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
   private volatile @Nullable CallContext context;
   private volatile @Nullable Thread bodyThread;
 
-  /**
-   * The thread that moved the call to COMPLETING by cancelling it, while it finishes the job; or
-   * the runner that did by ending it, while it closes the context scope.
-   */
+  /** The thread that moved the call to CANCELLING, while it finishes the job. */
   private volatile @Nullable Thread canceller;
 
   /**
@@ -333,33 +343,44 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
 
   @Override
   public CompletionStage<Void> run() {
+    if (state != PENDING) {
+      return notStarted();
+    }
     boolean recorded = CallEvent.enabled();
     long now = recorded ? System.nanoTime() : CoarseClock.now(); // the start, see clock()
-    if (state == PENDING) {
-      // Written before the state change publishes them; a cancel that wins ignores them.
-      if (recorded) {
-        beginFlight(since == 0 ? 0 : Math.max(0, now - since));
-      }
-      since = now;
+    // Written before the start publishes them; a cancel that wins ignores them.
+    if (recorded) {
+      beginFlight(since == 0 ? 0 : Math.max(0, now - since));
     }
-    if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
-      if (state >= COMPLETING) {
-        awaitEnding(); // a cancel in progress: return, like it, once the call is done
-        flight = null; // begun above for a call that never started; the ending is over
-        return DONE_STAGE;
+    since = now;
+    Duration limit = timeout;
+    long nanos = limit == null ? Long.MAX_VALUE : Deadline.nanosOf(limit); // MAX_VALUE: never
+    if (nanos == 0) { // a zero timeout (negative ones are refused by setTimeout)
+      if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
+        return lostStart();
       }
-      throw new IllegalStateException("Cannot run " + this + ": it is already running");
+      FN.setRelease(this, (Callable<?>) null);
+      timeOut();
+      context = null; // the body never runs, so nothing else drops it
+      return DONE_STAGE;
+    }
+    CallContext captured = context; // null only once cancelled
+    if (captured == null) {
+      return lostStart();
+    }
+    // In the body from the start on: the thread to interrupt is named before it, and the context
+    // attached before it, so no interrupt reaches the propagators. The start's CAS publishes both.
+    Thread thread = Thread.currentThread();
+    BODY_THREAD.setRelease(this, thread);
+    ContextKey.Scope scope = captured.attach();
+    if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
+      BODY_THREAD.compareAndSet(this, thread, (Thread) null); // ours: not this call's body thread
+      closeScope(scope);
+      return lostStart();
     }
     Callable<?> function = fn;
     FN.setRelease(this, (Callable<?>) null); // dropped for the collector: nobody waits to see it
-    Duration limit = timeout;
-    long nanos = limit == null ? Long.MAX_VALUE : Deadline.nanosOf(limit); // MAX_VALUE: never
     if (nanos != Long.MAX_VALUE) {
-      if (nanos == 0) { // a zero timeout (negative ones are refused by setTimeout)
-        timeOut();
-        context = null; // the body never runs, so nothing else drops it
-        return DONE_STAGE;
-      }
       if (nanos >= FarDeadlines.FAR_NANOS) {
         // most calls end long before; nanoTime, not the coarse clock, which may be a tick behind:
         // a deadline must never come early
@@ -368,26 +389,36 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
         armTimeout(nanos);
       }
     }
-    runBody(function); // null if a cancel came after our start: then the body skips it
+    runBody(function, scope); // null if a cancel came after our start: then the body skips it
     // A sync call is done here: its body ended it, or lost to an ending that it waited for.
     return isDone() ? DONE_STAGE : toCompletableFuture().handle((value, error) -> null);
   }
 
-  private void runBody(@Nullable Callable<?> function) {
-    Thread thread = Thread.currentThread();
-    BODY_THREAD.setRelease(this, thread); // published by the volatile write of IN_BODY below
+  /** run() found the call started: a cancel's ending (return, like it, once done) or a rerun. */
+  private CompletionStage<Void> notStarted() {
+    if (state >= CANCELLING) {
+      awaitEnding();
+      return DONE_STAGE;
+    }
+    throw new IllegalStateException("Cannot run " + this + ": it is already running");
+  }
+
+  /** run() lost its start to a cancel (or to another run()), after it began the JFR event. */
+  private CompletionStage<Void> lostStart() {
+    CompletionStage<Void> done = notStarted();
+    flight = null; // begun for a call that never started; the ending is over
+    return done;
+  }
+
+  private void runBody(@Nullable Callable<?> function, ContextKey.Scope scope) {
     RunningCalls.Slot slot = RunningCalls.slot();
     CapturedCall<?> outer = slot.call();
     outerOnThread = outer;
     slot.set(this);
-    // dropped only once the body ran or the call was cancelled before it started
-    ContextKey.Scope scope = Objects.requireNonNull(context, "context").attach();
     Object value = null;
     Throwable error = null;
     try {
-      // Publish IN_BODY before reading state: a canceller writes state before reading body,
-      // so either it sees IN_BODY and interrupts, or we see its cancel and skip the function.
-      BODY.setVolatile(this, IN_BODY);
+      // Once more: a cancel may have come since the start, interrupting us before the function.
       if (state == RUNNING && function != null) { // null only once cancelled: never RUNNING
         value = function.call();
       }
@@ -396,23 +427,19 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     }
     // A sync call ends here, by its body unless a cancel took the ending first. Taking it first
     // (COMPLETING) leaves no canceller that could interrupt us, so the body is left with a plain
-    // store instead of a second CAS. Both before the scope closes: no interrupt reaches the
-    // propagators. While the scope closes we own the ending, so a cancel made there returns at
-    // once (awaitEnding), as one made from the owner's cancel callbacks does, instead of waiting
-    // for us: canceller says so, in a plain store that only this thread compares with itself.
+    // store instead of a second CAS, and the call is done before its scope closes: no interrupt
+    // reaches the propagators, and waiters need not wait for them (finish() wakes them after).
     boolean ending = error != null || !async;
     boolean owned = ending && STATE.compareAndSet(this, RUNNING, COMPLETING);
     if (owned) {
-      CANCELLER.set(this, thread);
       BODY.setRelease(this, BODY_DONE);
+      @SuppressWarnings("unchecked")
+      T result = (T) value;
+      publish(result, error);
     } else {
       leaveBody();
     }
-    try {
-      scope.close();
-    } catch (Throwable t) { // the propagators' failures are logged; only that logging may throw
-      closeFailed(t);
-    }
+    closeScope(scope);
     slot.set(outer);
     outerOnThread = null;
     // Out of the body (BODY_DONE is set), nobody interrupts through bodyThread any more, and the
@@ -420,10 +447,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     BODY_THREAD.setRelease(this, (Thread) null);
     CONTEXT.setRelease(this, (CallContext) null);
     if (owned) {
-      CANCELLER.set(this, (Thread) null);
-      @SuppressWarnings("unchecked")
-      T result = (T) value;
-      completeOwned(result, error);
+      finish();
     } else if (ending) {
       awaitEnding(); // cancelled or timed out first: the outcome is discarded
     } else if (value == null || value instanceof CompletionStage) {
@@ -433,6 +457,14 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
           null,
           new ClassCastException(
               "The async function of " + name() + " returned a " + value.getClass().getName()));
+    }
+  }
+
+  private void closeScope(ContextKey.Scope scope) {
+    try {
+      scope.close();
+    } catch (Throwable t) { // the propagators' failures are logged; only that logging may throw
+      closeFailed(t);
     }
   }
 
@@ -505,27 +537,34 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
       awaitEnding();
       return;
     }
-    completeOwned(value, error);
+    publish(value, error);
+    finish();
   }
 
-  /** Ends the call with this outcome; the caller moved it to COMPLETING. */
-  private void completeOwned(@Nullable T value, @Nullable Throwable error) {
+  /**
+   * Writes the outcome and the final state; the caller moved the call to COMPLETING, and calls
+   * {@link #finish()} next. Nothing here runs code that is not ours: threads that find the call
+   * completing spin until this is done ({@link #awaitPublished()}).
+   */
+  private void publish(@Nullable T value, @Nullable Throwable error) {
     stopTimer();
     // We own the ending (COMPLETING), so no canceller reads these any more. The final state is a
-    // release store: finish() then swaps the waiters' stack, a full fence, before it wakes anyone,
-    // and a waiter that pushes after that swap finds the stack closed and the call done.
+    // release store: a pusher that reads COMPLETING after its push waits for it, and one that read
+    // RUNNING pushed before our CAS, so finish() sees its node.
     if (stage != null) {
       STAGE.setRelease(this, (CompletionStage<?>) null);
     }
     CANCELS.setRelease(this, CLOSED); // never to run
     outcome = error == null ? value : error;
     STATE.setRelease(this, error == null ? SUCCEEDED : FAILED);
-    finish();
   }
 
   /**
    * The owner's last step, after the final state: wakes the waiting threads, completes the view,
-   * runs the done callbacks. Whoever any of them releases finds isDone() and the outcome set.
+   * runs the done callbacks. Whoever any of them releases finds isDone() and the outcome set. Read
+   * after the owner's state change (a CAS, or the canceller's volatile write), the stack and the
+   * view show every push made before the pusher read the state not yet ending; if nothing was
+   * pushed, there is nothing to close.
    */
   private void finish() {
     CallEvent event = flight;
@@ -533,7 +572,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
       flight = null;
       commitFlight(event);
     }
-    Node taken = (Node) DONE.getAndSet(this, CLOSED);
+    Node taken = done == null ? null : (Node) DONE.getAndSet(this, CLOSED);
     Node callbacks = null; // reversed: in the order they were added
     for (Node n = taken; n != null; n = n.next) {
       Object item = n.item;
@@ -542,7 +581,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
           LockSupport.unpark((Thread) item);
         }
       } else {
-        callbacks = new Node(item, false, callbacks);
+        callbacks = new Node(n, false, callbacks);
       }
     }
     CallFuture<T> v = view;
@@ -550,10 +589,31 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
       completeView(v);
     }
     for (Node n = callbacks; n != null; n = n.next) {
+      runClaimed((Node) Objects.requireNonNull(n.item, "node"));
+    }
+  }
+
+  /** Runs the done callback of {@code node} unless its adder claimed it first. */
+  private void runClaimed(Node node) {
+    Object callback = node.item;
+    if (callback != null && ITEM.compareAndSet(node, callback, null)) {
       @SuppressWarnings("unchecked")
-      Consumer<? super Call<T>> callback =
-          (Consumer<? super Call<T>>) Objects.requireNonNull(n.item, "callback"); // not parked
-      runSafely(() -> callback.accept(this), "done callback");
+      Consumer<? super Call<T>> typed = (Consumer<? super Call<T>>) callback;
+      runSafely(() -> typed.accept(this), "done callback");
+    }
+  }
+
+  /**
+   * A pusher read COMPLETING or a final state after its push, so the owner may have looked at the
+   * stack before it: waits out COMPLETING, which runs only our own few steps (see publish()).
+   */
+  private void awaitPublished() {
+    for (int spins = 1; state == COMPLETING; spins++) {
+      if ((spins & 63) == 0) {
+        Thread.yield(); // the owner may have lost its core between its CAS and its final state
+      } else {
+        Thread.onSpinWait();
+      }
     }
   }
 
@@ -574,7 +634,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
 
   /** Called by the timeout scheduler at the deadline. */
   private void timeOut() {
-    if (expire() && body != NOT_IN_BODY && body != BODY_DONE) {
+    if (expire() && bodyThread != null && body != BODY_DONE) {
       scheduleOverrunWarning();
     }
   }
@@ -592,11 +652,11 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     int s;
     do {
       s = state;
-      if (s >= COMPLETING) {
+      if (s >= CANCELLING) {
         awaitEnding();
         return false;
       }
-    } while (!STATE.compareAndSet(this, s, COMPLETING));
+    } while (!STATE.compareAndSet(this, s, CANCELLING));
     canceller = Thread.currentThread();
     Thread runningOn = bodyThread;
     fn = null;
@@ -607,7 +667,9 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     runCancelCallbacks((Node) CANCELS.getAndSet(this, CLOSED));
     // Stop the body before publishing the outcome: whoever the outcome wakes must find the
     // body interrupted and the stage cancelled already.
-    interruptBody();
+    if (s == RUNNING) {
+      interruptBody();
+    }
     CompletionStage<?> running = stage;
     if (running != null) {
       stage = null;
@@ -615,7 +677,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     }
     timedOut = byTimeout;
     outcome = byTimeout ? timeoutException() : cancelledException(cause);
-    state = CANCELLED;
+    state = CANCELLED; // volatile: finish() reads the stack after it (see the class comment)
     canceller = null;
     if (s == PENDING) {
       flight = null; // begun by a run() that lost to this cancel: the call never started
@@ -684,6 +746,10 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     long deadline = nanos == Long.MAX_VALUE ? 0 : System.nanoTime() + nanos;
     try {
       while (!isDone()) {
+        if (state == COMPLETING) { // the owner may have looked before our push: do not park
+          awaitPublished();
+          continue;
+        }
         if (Thread.interrupted()) {
           throw new InterruptedException();
         }
@@ -699,8 +765,8 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
       }
       return true;
     } finally {
+      node.item = null; // gave up, or done: the owner skips it, and the thread is not kept
       if (!isDone()) {
-        node.item = null; // gave up: the owner skips it
         unlinkAbandoned();
       }
     }
@@ -804,7 +870,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
         () -> {
           Thread thread = bodyThread;
           int b = body;
-          if (thread != null && b != NOT_IN_BODY && b != BODY_DONE) {
+          if (thread != null && b != BODY_DONE) {
             long overrunMillis = (System.nanoTime() - deadline) / 1_000_000;
             Throwable where = new Throwable("stack of " + thread.getName());
             where.setStackTrace(thread.getStackTrace());
@@ -1050,8 +1116,9 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
       @SuppressWarnings("unchecked")
       CallFuture<T> raced = (CallFuture<T>) VIEW.compareAndExchange(this, null, made);
       v = raced != null ? raced : made;
-      if (raced == null && isDone()) {
-        completeView(v); // the owner may have looked for a view before we made it
+      if (raced == null && state >= COMPLETING) {
+        awaitPublished(); // the owner may have looked for a view before we made it
+        completeView(v);
       }
     }
     return v;
@@ -1092,8 +1159,12 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     if (callback == null) {
       throw new NullPointerException("callback");
     }
-    if (isDone() || !push(DONE, new Node(callback, false, null))) {
+    Node node = new Node(callback, false, null);
+    if (isDone() || !push(DONE, node)) {
       runSafely(() -> callback.accept(this), "done callback"); // done: at once, on this thread
+    } else if (state >= COMPLETING) { // the owner may have looked before our push
+      awaitPublished();
+      runClaimed(node);
     }
   }
 

@@ -2,6 +2,7 @@ package org.portal4j.core;
 
 import static org.portal4j.model.ModelChecks.check;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -22,7 +23,7 @@ import org.portal4j.model.ModelChecks;
  * whether it won or lost. The rules of DESIGN.md that a result cannot show are checked after each
  * execution ({@link #rules()}): the body runs at most once; a cancel callback runs at most once,
  * only for a cancelled call, and before the call reads as cancelled; a done callback runs exactly
- * once when the call is done, seeing it done.
+ * once when the call is done, seeing it done; the view is done once the call is.
  */
 public class CallModelTest {
 
@@ -36,6 +37,8 @@ public class CallModelTest {
           });
   private final ConcurrentLinkedQueue<Probe> cancelProbes = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Probe> doneProbes = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<CompletableFuture<Integer>> views =
+      new ConcurrentLinkedQueue<>();
 
   /** What a callback saw when it ran. */
   private static final class Probe {
@@ -97,6 +100,12 @@ public class CallModelTest {
         });
   }
 
+  /** The view, asked for while the call may be ending: done once the call is done. */
+  @Operation
+  public void view() {
+    views.add(call.toCompletableFuture());
+  }
+
   @Validate
   public void rules() {
     check(bodyRuns.get() <= 1, "the body ran " + bodyRuns.get() + " times");
@@ -106,6 +115,9 @@ public class CallModelTest {
         check(call.isCancelled(), "a cancel callback ran but the call is " + call);
         check(!probe.sawCancelled, "a cancel callback saw the call already cancelled");
       }
+    }
+    for (CompletableFuture<Integer> view : views) {
+      check(view.isDone() == call.isDone(), "the view is " + view + " while the call is " + call);
     }
     for (Probe probe : doneProbes) {
       int expected = call.isDone() ? 1 : 0;
@@ -150,5 +162,7 @@ public class CallModelTest {
     public void addCancelCallback() {}
 
     public void addDoneCallback() {}
+
+    public void view() {}
   }
 }
