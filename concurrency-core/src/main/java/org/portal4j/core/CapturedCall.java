@@ -364,32 +364,9 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
       context = null; // the body never runs, so nothing else drops it
       return DONE_STAGE;
     }
-    CallContext captured = context; // null only once cancelled
-    if (captured == null) {
+    if (!startAndRunBody(nanos)) {
       return lostStart();
     }
-    // In the body from the start on: the thread to interrupt is named before it, and the context
-    // attached before it, so no interrupt reaches the propagators. The start's CAS publishes both.
-    Thread thread = Thread.currentThread();
-    BODY_THREAD.setRelease(this, thread);
-    ContextKey.Scope scope = captured.attach();
-    if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
-      BODY_THREAD.compareAndSet(this, thread, (Thread) null); // ours: not this call's body thread
-      closeScope(scope);
-      return lostStart();
-    }
-    Callable<?> function = fn;
-    FN.setRelease(this, (Callable<?>) null); // dropped for the collector: nobody waits to see it
-    if (nanos != Long.MAX_VALUE) {
-      if (nanos >= FarDeadlines.FAR_NANOS) {
-        // most calls end long before; nanoTime, not the coarse clock, which may be a tick behind:
-        // a deadline must never come early
-        FarDeadlines.watch(this, System.nanoTime() + nanos);
-      } else {
-        armTimeout(nanos);
-      }
-    }
-    runBody(function, scope); // null if a cancel came after our start: then the body skips it
     // A sync call is done here: its body ended it, or lost to an ending that it waited for.
     return isDone() ? DONE_STAGE : toCompletableFuture().handle((value, error) -> null);
   }
@@ -410,7 +387,40 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     return done;
   }
 
-  private void runBody(@Nullable Callable<?> function, ContextKey.Scope scope) {
+  /**
+   * Starts the call and runs its body, unless a cancel (or another run()) took the start first. The
+   * context's scope is opened and closed here, in one method, so that the compiler can see that it
+   * does not escape and need not allocate it.
+   *
+   * @param nanos the timeout, {@link Long#MAX_VALUE} for none
+   * @return false if it lost the start
+   */
+  private boolean startAndRunBody(long nanos) {
+    CallContext captured = context; // null only once cancelled
+    if (captured == null) {
+      return false;
+    }
+    // In the body from the start on: the thread to interrupt is named before it, and the context
+    // attached before it, so no interrupt reaches the propagators. The start's CAS publishes both.
+    Thread thread = Thread.currentThread();
+    BODY_THREAD.setRelease(this, thread);
+    ContextKey.Scope scope = captured.attach();
+    if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
+      BODY_THREAD.compareAndSet(this, thread, (Thread) null); // ours: not this call's body thread
+      closeScope(scope);
+      return false;
+    }
+    Callable<?> function = fn; // null if a cancel came after our start: then the body skips it
+    FN.setRelease(this, (Callable<?>) null); // dropped for the collector: nobody waits to see it
+    if (nanos != Long.MAX_VALUE) {
+      if (nanos >= FarDeadlines.FAR_NANOS) {
+        // most calls end long before; nanoTime, not the coarse clock, which may be a tick behind:
+        // a deadline must never come early
+        FarDeadlines.watch(this, System.nanoTime() + nanos);
+      } else {
+        armTimeout(nanos);
+      }
+    }
     RunningCalls.Slot slot = RunningCalls.slot();
     CapturedCall<?> outer = slot.call();
     outerOnThread = outer;
@@ -458,6 +468,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
           new ClassCastException(
               "The async function of " + name() + " returned a " + value.getClass().getName()));
     }
+    return true;
   }
 
   private void closeScope(ContextKey.Scope scope) {
@@ -1159,8 +1170,8 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     if (callback == null) {
       throw new NullPointerException("callback");
     }
-    Node node = new Node(callback, false, null);
-    if (isDone() || !push(DONE, node)) {
+    Node node = isDone() ? null : new Node(callback, false, null);
+    if (node == null || !push(DONE, node)) {
       runSafely(() -> callback.accept(this), "done callback"); // done: at once, on this thread
     } else if (state >= COMPLETING) { // the owner may have looked before our push
       awaitPublished();
