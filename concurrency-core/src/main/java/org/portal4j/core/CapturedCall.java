@@ -59,16 +59,16 @@ import org.slf4j.LoggerFactory;
  *
  * A second int, {@link #body}, guards interrupts of the thread running the sync part, so that an
  * interrupt is only ever delivered while the function runs and is cleared before {@link #run()}
- * returns (the FutureTask discipline). The runner attaches the context and names itself as {@link
- * #bodyThread} before it starts the call, so from the start (PENDING → RUNNING, one CAS) the call
- * is in its body: a cancel that takes a running call moves IN_BODY → INTERRUPTING → INTERRUPTED
- * around {@code Thread.interrupt()}, and the runner checks the state once more before it calls the
- * function. A sync call's runner then takes the ending (RUNNING → COMPLETING, the second CAS): once
- * it has, no canceller can come, and it leaves the body with a plain store. Otherwise (a cancel
- * came first, or the call is async) it moves IN_BODY → DONE or waits out INTERRUPTING and clears
- * the flag. {@link #shield} parks a cancel in SHIELDED_PENDING and delivers it when the shielded
- * function returns. Two run()s at once are a misuse (one throws); the loser may have named itself
- * as the body thread, so a cancel may then miss the winner's interrupt.
+ * returns (the FutureTask discipline). It starts at IN_BODY: from the start (PENDING → RUNNING, one
+ * CAS) the call counts as in its body. The runner attaches the context and only then names itself
+ * as {@link #bodyThread}, with a plain store; a cancel that takes a running call waits for that
+ * name (the runner is restoring the context, a few steps) and then moves IN_BODY → INTERRUPTING →
+ * INTERRUPTED around {@code Thread.interrupt()}. So no interrupt reaches the propagators, and the
+ * runner, which reads the state once more before it calls the function, needs no fence. A sync
+ * call's runner then takes the ending (RUNNING → COMPLETING, the second CAS): once it has, no
+ * canceller can come, and it leaves the body with a plain store. Otherwise (a cancel came first, or
+ * the call is async) it moves IN_BODY → DONE or waits out INTERRUPTING and clears the flag. {@link
+ * #shield} parks a cancel in SHIELDED_PENDING and delivers it when the shielded function returns.
  *
  * <h2>Waiting and callbacks</h2>
  *
@@ -353,20 +353,34 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
       beginFlight(since == 0 ? 0 : Math.max(0, now - since));
     }
     since = now;
-    Duration limit = timeout;
-    long nanos = limit == null ? Long.MAX_VALUE : Deadline.nanosOf(limit); // MAX_VALUE: never
-    if (nanos == 0) { // a zero timeout (negative ones are refused by setTimeout)
-      if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
-        return lostStart();
-      }
-      FN.setRelease(this, (Callable<?>) null);
-      timeOut();
-      context = null; // the body never runs, so nothing else drops it
-      return DONE_STAGE;
-    }
-    if (!startAndRunBody(nanos)) {
+    if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
       return lostStart();
     }
+    Callable<?> function = fn; // null if a cancel came after our start: then the body skips it
+    FN.setRelease(this, (Callable<?>) null); // dropped for the collector: nobody waits to see it
+    Duration limit = timeout;
+    long nanos = limit == null ? Long.MAX_VALUE : Deadline.nanosOf(limit); // MAX_VALUE: never
+    Throwable unarmed = null;
+    if (nanos != Long.MAX_VALUE) {
+      if (nanos == 0) { // a zero timeout (negative ones are refused by setTimeout)
+        BODY.setRelease(this, BODY_DONE); // the body never runs: a cancel has none to interrupt
+        timeOut();
+        context = null; // the body never runs, so nothing else drops it
+        return DONE_STAGE;
+      }
+      try {
+        if (nanos >= FarDeadlines.FAR_NANOS) {
+          // most calls end long before; nanoTime, not the coarse clock, which may be a tick
+          // behind: a deadline must never come early
+          FarDeadlines.watch(this, System.nanoTime() + nanos);
+        } else {
+          armTimeout(nanos);
+        }
+      } catch (Throwable t) { // out of memory, or no timer thread: the call fails, but it ends
+        unarmed = t;
+      }
+    }
+    runBody(function, unarmed);
     // A sync call is done here: its body ended it, or lost to an ending that it waited for.
     return isDone() ? DONE_STAGE : toCompletableFuture().handle((value, error) -> null);
   }
@@ -388,48 +402,31 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
   }
 
   /**
-   * Starts the call and runs its body, unless a cancel (or another run()) took the start first. The
-   * context's scope is opened and closed here, in one method, so that the compiler can see that it
-   * does not escape and need not allocate it.
-   *
-   * @param nanos the timeout, {@link Long#MAX_VALUE} for none
-   * @return false if it lost the start
+   * Runs the body of a call this thread started. The context's scope is opened and closed here, in
+   * one method, so that the compiler can see that it does not escape and need not allocate it.
    */
-  private boolean startAndRunBody(long nanos) {
-    CallContext captured = context; // null only once cancelled
-    if (captured == null) {
-      return false;
-    }
-    // In the body from the start on: the thread to interrupt is named before it, and the context
-    // attached before it, so no interrupt reaches the propagators. The start's CAS publishes both.
-    Thread thread = Thread.currentThread();
-    BODY_THREAD.setRelease(this, thread);
-    ContextKey.Scope scope = captured.attach();
-    if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
-      BODY_THREAD.compareAndSet(this, thread, (Thread) null); // ours: not this call's body thread
-      closeScope(scope);
-      return false;
-    }
-    Callable<?> function = fn; // null if a cancel came after our start: then the body skips it
-    FN.setRelease(this, (Callable<?>) null); // dropped for the collector: nobody waits to see it
-    if (nanos != Long.MAX_VALUE) {
-      if (nanos >= FarDeadlines.FAR_NANOS) {
-        // most calls end long before; nanoTime, not the coarse clock, which may be a tick behind:
-        // a deadline must never come early
-        FarDeadlines.watch(this, System.nanoTime() + nanos);
-      } else {
-        armTimeout(nanos);
-      }
-    }
+  private void runBody(@Nullable Callable<?> function, @Nullable Throwable unarmed) {
     RunningCalls.Slot slot = RunningCalls.slot();
     CapturedCall<?> outer = slot.call();
     outerOnThread = outer;
-    slot.set(this);
+    slot.set(this); // before the context: a propagator that asks finds the call it restores
+    Throwable error = unarmed; // the function does not run if its timeout could not be armed
+    ContextKey.Scope scope;
+    try {
+      scope = Objects.requireNonNull(context, "context").attach(); // ours to drop, once started
+    } catch (Throwable t) { // the propagators' failures are logged; only that logging may throw
+      scope = CallContext.NOTHING;
+      error = t;
+    }
+    // Named once the context is in place: from here on a cancel interrupts this thread. A cancel
+    // that took the running call before waits for the name (interruptBody), so no interrupt
+    // reaches the propagators, and the name needs no fence: the canceller waits for it.
+    Thread thread = Thread.currentThread();
+    BODY_THREAD.setRelease(this, thread);
     Object value = null;
-    Throwable error = null;
     try {
       // Once more: a cancel may have come since the start, interrupting us before the function.
-      if (state == RUNNING && function != null) { // null only once cancelled: never RUNNING
+      if (error == null && state == RUNNING && function != null) { // null once cancelled
         value = function.call();
       }
     } catch (Throwable t) {
@@ -468,7 +465,6 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
           new ClassCastException(
               "The async function of " + name() + " returned a " + value.getClass().getName()));
     }
-    return true;
   }
 
   private void closeScope(ContextKey.Scope scope) {
@@ -704,7 +700,13 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     if (cause == null) {
       return new CallCancelledException(name() + " was cancelled");
     }
-    CallCancelledException e = new CallCancelledException(name() + " was cancelled: " + cause);
+    String why;
+    try {
+      why = String.valueOf(cause);
+    } catch (Throwable t) { // the cause's class is the user's: its toString() must not stop us
+      why = cause.getClass().getName();
+    }
+    CallCancelledException e = new CallCancelledException(name() + " was cancelled: " + why);
     e.initCause(cause);
     return e;
   }
@@ -808,14 +810,22 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
   }
 
   private void interruptBody() {
-    while (true) {
+    for (int spins = 1; ; spins++) {
       int b = body;
       if (b == IN_BODY) {
-        if (BODY.compareAndSet(this, IN_BODY, INTERRUPTING)) {
-          Thread thread = bodyThread;
-          if (thread != null) {
-            thread.interrupt();
+        Thread thread = bodyThread;
+        if (thread == null) {
+          if (RunningCalls.current() == this) {
+            return; // cancelled by its own propagator, restoring: the runner skips the function
           }
+          // Started, not named yet: its runner names itself as soon as its context is restored.
+          if ((spins & 63) == 0) {
+            Thread.yield();
+          } else {
+            Thread.onSpinWait();
+          }
+        } else if (BODY.compareAndSet(this, IN_BODY, INTERRUPTING)) {
+          thread.interrupt();
           body = INTERRUPTED;
           return;
         }
@@ -824,7 +834,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
           return;
         }
       } else {
-        return; // not started, already done, or already interrupted
+        return; // already done, or already interrupted
       }
     }
   }
@@ -904,30 +914,36 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
    * Runs {@code fn} on the current thread, holding back this call's interrupts until it returns.
    */
   <R extends @Nullable Object> R shield(Callable<? extends R> function) {
-    if (shieldDepth++ == 0) {
-      enterShield();
-    }
+    boolean held = shieldDepth++ == 0 && enterShield();
     try {
       return callRethrowing(function);
     } finally {
-      if (--shieldDepth == 0) {
+      if (--shieldDepth == 0 && held) {
         leaveShield();
       }
     }
   }
 
-  private void enterShield() {
+  /**
+   * Holds back the call's interrupts.
+   *
+   * @return false if the body is over (a shield in a propagator's close): nothing to hold back
+   */
+  private boolean enterShield() {
     while (true) {
       int b = body;
       if (b == IN_BODY && BODY.compareAndSet(this, IN_BODY, SHIELDED)) {
-        return;
+        return true;
       }
       if (b == INTERRUPTED) { // cancelled already: hold the flag back while fn runs
         Thread.interrupted();
         body = SHIELDED_PENDING;
-        return;
+        return true;
       }
-      Thread.onSpinWait();
+      if (b == BODY_DONE) {
+        return false;
+      }
+      Thread.onSpinWait(); // INTERRUPTING: the canceller is between its CAS and interrupt()
     }
   }
 
@@ -1272,6 +1288,8 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
         return "failed";
       case CANCELLED:
         return timedOut ? "timed out" : "cancelled";
+      case CANCELLING:
+        return "cancelling";
       default:
         return "completing";
     }

@@ -265,7 +265,7 @@ final class WaitGraph {
               + c
               + " from inside its own cancellation, which ends only after it returns");
     }
-    if (c.bodyThread() == me) {
+    if (c.bodyThread() == me || RunningCalls.current() == c) { // named, or restoring its context
       throw refused(
           call,
           "Deadlock: " + me.getName() + " is waiting for " + c + ", which it is running itself");

@@ -29,6 +29,9 @@ public final class FlakyTestPropagator extends TestPropagator {
   /** What its scope runs as it closes, before it fails there if told to; null: nothing. */
   static volatile @Nullable Runnable onClose;
 
+  /** What it runs as it restores, before it fails there if told to; null: nothing. */
+  static volatile @Nullable Runnable onRestore;
+
   /** The value it carries (a test sets it directly; null when unset). */
   public static final ThreadLocal<String> VALUE = new ThreadLocal<>();
 
@@ -44,6 +47,7 @@ public final class FlakyTestPropagator extends TestPropagator {
   static void behave() {
     failAt = Step.NOWHERE;
     onClose = null;
+    onRestore = null;
   }
 
   private static void maybeFail(Step step) {
@@ -64,6 +68,10 @@ public final class FlakyTestPropagator extends TestPropagator {
 
   @Override
   public ContextKey.Scope restore(String v) {
+    Runnable restoring = onRestore;
+    if (restoring != null) {
+      restoring.run();
+    }
     maybeFail(Step.RESTORE);
     ContextKey.Scope scope = super.restore(v);
     return () -> {
