@@ -397,14 +397,12 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     if (refused) {
       withdrawable.withdrawFrom(this); // first: whatever happens next, the call is left untouched
     }
-    Throwable gone = abandonedBy;
-    if (!left.isEmpty()) {
-      endLeft(left, gone != null ? gone : startFailureOr(name + " terminated as they were queued"));
-    }
+    endLeft(left);
     if (refused) {
       throw new RejectedExecutionException(
           "Cannot submit " + call + " to " + name + ": it has been shut down");
     }
+    Throwable gone = abandonedBy;
     if (gone != null) {
       cancelAbandoned(call, gone);
     }
@@ -421,15 +419,21 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
     }
   }
 
-  /** The start-up failure, or a rejection saying {@code otherwise} if the start did not fail. */
-  private Throwable startFailureOr(String otherwise) {
-    return ready.isCompletedExceptionally()
-        ? ready.handle((value, error) -> error).join()
-        : new RejectedExecutionException(otherwise);
-  }
-
-  /** Ends tasks left in a queue marked drained, and counts them in a WARN. */
-  private void endLeft(List<Object> left, Throwable cause) {
+  /**
+   * Ends tasks left in a queue marked drained, and counts them in a WARN; calls are cancelled with
+   * why nothing took them: the abandon, the start-up failure, or else the termination.
+   */
+  private void endLeft(List<Object> left) {
+    if (left.isEmpty()) {
+      return;
+    }
+    Throwable gone = abandonedBy;
+    Throwable cause =
+        gone != null
+            ? gone
+            : ready.isCompletedExceptionally()
+                ? ready.handle((value, error) -> error).join()
+                : new RejectedExecutionException(name + " terminated as they were queued");
     Tally ended = new Tally();
     for (Object task : left) {
       ended.end(task, cause);
@@ -534,10 +538,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       lock.unlock();
     }
     boolean mine = late.removeIf(t -> t == task);
-    if (!late.isEmpty()) {
-      Throwable gone = abandonedBy;
-      endLeft(late, gone != null ? gone : startFailureOr(name + " terminated as they were queued"));
-    }
+    endLeft(late);
     if (mine) {
       throw new RejectedExecutionException(
           "Cannot run " + task + " on " + name + ": it has terminated");
