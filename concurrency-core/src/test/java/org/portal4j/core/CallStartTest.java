@@ -164,6 +164,38 @@ class CallStartTest {
     assertFalse(Thread.interrupted(), "run() left the thread interrupted");
   }
 
+  /**
+   * DESIGN: a wait that only the waiting thread could end fails fast. A propagator restoring a call
+   * runs on the call's thread before the thread is named as running it: its wait for the call would
+   * never end, and must throw instead of hanging.
+   */
+  @Test
+  void aWaitForTheCallFromThePropagatorRestoringItFailsFastAsADeadlock() {
+    AtomicReference<CapturedCall<String>> self = new AtomicReference<>();
+    AtomicReference<Throwable> waited = new AtomicReference<>();
+    FlakyTestPropagator.onRestore =
+        () -> {
+          CapturedCall<String> c = self.get();
+          if (c != null && waited.get() == null) {
+            try {
+              c.result();
+              waited.set(new AssertionError("the wait returned"));
+            } catch (Throwable t) {
+              waited.set(t);
+            }
+          }
+        };
+    CapturedCall<String> call = CapturedCall.sync("waits-for-itself", () -> "x");
+    self.set(call);
+
+    call.run();
+
+    assertTrue(
+        waited.get() instanceof org.portal4j.DeadlockException,
+        "not a deadlock failure: " + waited.get());
+    assertEquals("x", call.result());
+  }
+
   @Test
   void aCallCancelledBeforeItStartsRestoresNothingWhenItIsRun() {
     AtomicInteger restores = new AtomicInteger();
