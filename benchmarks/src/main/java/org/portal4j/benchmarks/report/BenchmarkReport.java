@@ -164,6 +164,8 @@ public final class BenchmarkReport {
       }
     }
     timeoutCost(results, out);
+    forcedSpinTimeoutCost(results, out, "Caught", "every hand-over caught (spin forced on)");
+    forcedSpinTimeoutCost(results, out, "Parked", "every hand-over parked (spin off)");
     bytes(results, out, "LoopRoundTripBenchmark", "bytes allocated per loop round trip", 160);
     bytes(results, out, "CallOfBenchmark", "bytes allocated per `Call.of`", 96);
   }
@@ -203,6 +205,34 @@ public final class BenchmarkReport {
                     verdict(1.10, ratio, ratio <= 1.10, overlapping.get(timed))));
           }
         });
+  }
+
+  /**
+   * Timed / untimed on the platform loop with the spin forced one way ({@code
+   * TimeoutCostBenchmark}): the timeout's own cost, without the spin's catch rate moving between
+   * forks.
+   */
+  private static void forcedSpinTimeoutCost(
+      List<Result> results, StringBuilder out, String mode, String how) {
+    List<Result> inClass = inClass(results, "TimeoutCostBenchmark");
+    Optional<Result> timed = inClass.stream().filter(method("timed" + mode)).findFirst();
+    Optional<Result> untimed = inClass.stream().filter(method("untimed" + mode)).findFirst();
+    if (timed.isEmpty() || untimed.isEmpty()) {
+      return;
+    }
+    Result t = timed.get();
+    Result u = untimed.get();
+    double ratio = t.median() / u.median();
+    out.append(
+        row(
+            "cost of a 10 s timeout on the platform loop's round trip, " + how,
+            "`" + t.label() + "`",
+            score(t),
+            "`" + u.label() + "`",
+            number(u.median()) + " " + unit(u),
+            ratio(ratio),
+            "≤ 1.10×",
+            verdict(1.10, ratio, ratio <= 1.10, t.overlaps(u))));
   }
 
   private static void bytes(
