@@ -186,7 +186,11 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
 
   private volatile @Nullable CompletionStage<?> stage;
 
-  /** A {@link ScheduledFuture} of the timer thread, or the {@link FarDeadlines.Node} watching. */
+  /**
+   * A {@link ScheduledFuture} of the timer thread, the {@link FarDeadlines.Node} watching, or a
+   * {@link FarDeadlines.OnThread}: the far deadline is watched through the call's thread. (Not a
+   * field of its own for that deadline: it would make every call 8 bytes larger.)
+   */
   private volatile @Nullable Object timer;
 
   /** The {@link CompletableFuture} view, made on first request. */
@@ -361,6 +365,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     Duration limit = timeout;
     long nanos = limit == null ? Long.MAX_VALUE : Deadline.nanosOf(limit); // MAX_VALUE: never
     Throwable unarmed = null;
+    boolean onThread = false;
     if (nanos != Long.MAX_VALUE) {
       if (nanos == 0) { // a zero timeout (negative ones are refused by setTimeout)
         BODY.setRelease(this, BODY_DONE); // the body never runs: a cancel has none to interrupt
@@ -371,8 +376,9 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
       try {
         if (nanos >= FarDeadlines.FAR_NANOS) {
           // most calls end long before; nanoTime, not the coarse clock, which may be a tick
-          // behind: a deadline must never come early
-          FarDeadlines.watch(this, System.nanoTime() + nanos);
+          // behind: a deadline must never come early. The sweeps find the call on its thread.
+          watchOnThread(System.nanoTime() + nanos);
+          onThread = true;
         } else {
           armTimeout(nanos);
         }
@@ -380,7 +386,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
         unarmed = t;
       }
     }
-    runBody(function, unarmed);
+    runBody(function, unarmed, onThread);
     // A sync call is done here: its body ended it, or lost to an ending that it waited for.
     return isDone() ? DONE_STAGE : toCompletableFuture().handle((value, error) -> null);
   }
@@ -405,12 +411,28 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
    * Runs the body of a call this thread started. The context's scope is opened and closed here, in
    * one method, so that the compiler can see that it does not escape and need not allocate it.
    */
-  private void runBody(@Nullable Callable<?> function, @Nullable Throwable unarmed) {
+  private void runBody(
+      @Nullable Callable<?> function, @Nullable Throwable unarmed, boolean onThread) {
     RunningCalls.Slot slot = RunningCalls.slot();
     CapturedCall<?> outer = slot.call();
     outerOnThread = outer;
+    if (outer != null) {
+      // We cover it up on this thread: the sweeps no longer see it. Out of memory, its deadline
+      // is seen again once it shows on its thread again.
+      outer.leaveThreadWatch();
+    }
     slot.set(this); // before the context: a propagator that asks finds the call it restores
     Throwable error = unarmed; // the function does not run if its timeout could not be armed
+    if (onThread) {
+      try {
+        // Shown on the thread (a release store) before we look whether the sweeps run: the fence
+        // pairs with the one a sweep that stops makes before its last look (FarDeadlines.sweep).
+        VarHandle.fullFence();
+        FarDeadlines.watchOnThread();
+      } catch (Throwable t) { // no timer thread, or out of memory: the call fails, but it ends
+        error = t;
+      }
+    }
     ContextKey.Scope scope;
     try {
       scope = Objects.requireNonNull(context, "context").attach(); // ours to drop, once started
@@ -458,7 +480,15 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     } else if (ending) {
       awaitEnding(); // cancelled or timed out first: the outcome is discarded
     } else if (value == null || value instanceof CompletionStage) {
-      follow((CompletionStage<?>) value);
+      Throwable unwatched = leaveThreadWatch(); // running on without a thread: a node instead
+      if (unwatched == null) {
+        follow((CompletionStage<?>) value);
+      } else { // its deadline could not be watched: the call fails, but it ends
+        complete(null, unwatched);
+        if (value != null) {
+          cancelStage((CompletionStage<?>) value); // as a cancel would: the call no longer waits
+        }
+      }
     } else {
       complete(
           null,
@@ -870,9 +900,81 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     }
   }
 
-  /** A far deadline's sweep watches the call; published by the push that follows. */
-  void watchedBy(FarDeadlines.Node node) {
-    TIMER.setRelease(this, node);
+  /**
+   * A sweep's timer for a call it watched through {@code watcher} (its node, or its {@link
+   * FarDeadlines.OnThread} mark): times the call out in {@code nanos} unless it is done by then. If
+   * the call ended, or moved to a node meanwhile, the timer is dropped: its ending, or the node,
+   * covers it.
+   */
+  void armTimeout(Object watcher, long nanos) {
+    ScheduledFuture<?> armed = TimeoutScheduler.schedule(this::timeOut, nanos);
+    if (!TIMER.compareAndSet(this, watcher, armed)) {
+      armed.cancel(false);
+    } else if (state != RUNNING) { // ended after our CAS, or before it without seeing the watcher
+      stopTimer();
+      armed.cancel(false);
+    }
+  }
+
+  /**
+   * Marks the far deadline as watched through the call's thread ({@link FarDeadlines}): the sweeps
+   * read it once the call shows as its thread's innermost.
+   */
+  void watchOnThread(long deadline) {
+    TIMER.setRelease(this, new FarDeadlines.OnThread(deadline));
+  }
+
+  /** Whether the sweeps watch the call through its thread; for them and tests. */
+  boolean isWatchedOnThread() {
+    return timer instanceof FarDeadlines.OnThread && !isDone();
+  }
+
+  /**
+   * The call no longer shows on its thread (a call nested in it covers it up, or it runs on async):
+   * a far deadline watched through the thread moves to a node of its own. Its thread only.
+   *
+   * @return what kept the node from being pushed (out of memory, no timer thread), or null
+   */
+  private @Nullable Throwable leaveThreadWatch() {
+    Object t = timer; // one read: a sweep may replace the mark with a timer
+    if (t instanceof FarDeadlines.OnThread) {
+      try {
+        FarDeadlines.watch(this, ((FarDeadlines.OnThread) t).deadline);
+      } catch (Throwable e) { // out of memory, or no timer thread
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A sweep found the call as its thread's innermost: once its far deadline is less than {@code
+   * horizon} away, the call gets a timer of its own.
+   *
+   * @return whether the call still waits for a later sweep
+   */
+  boolean sweptOnThread(long now, long horizon) {
+    Object t = timer;
+    if (!(t instanceof FarDeadlines.OnThread) || isDone()) {
+      return false;
+    }
+    long left = ((FarDeadlines.OnThread) t).deadline - now;
+    if (left >= horizon) {
+      return true;
+    }
+    armTimeout(t, Math.max(0, left));
+    return false;
+  }
+
+  /**
+   * A far deadline's sweep watches the call with {@code node}, unless it has a timer already or has
+   * ended; published by the push that follows.
+   *
+   * @return whether the node now watches the call
+   */
+  boolean watchedBy(FarDeadlines.Node node) {
+    Object t = timer;
+    return (t == null || t instanceof FarDeadlines.OnThread) && TIMER.compareAndSet(this, t, node);
   }
 
   /**
@@ -886,9 +988,9 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
       TIMER.setRelease(this, (Object) null);
       if (t instanceof FarDeadlines.Node) {
         ((FarDeadlines.Node) t).forget();
-      } else {
+      } else if (t instanceof ScheduledFuture) {
         ((ScheduledFuture<?>) t).cancel(false);
-      }
+      } // else OnThread: the sweeps find the call ended, or no longer on its thread
     }
   }
 

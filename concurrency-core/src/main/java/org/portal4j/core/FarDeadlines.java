@@ -1,5 +1,6 @@
 package org.portal4j.core;
 
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,15 +13,23 @@ import org.portal4j.Call;
 
 /**
  * The deadlines of calls that will most likely end long before them: a timeout of {@link
- * #FAR_NANOS} or more costs a running call one small node and one CAS, not a timer of its own.
+ * #FAR_NANOS} or more costs a running call no timer of its own, and a sync call not even a node.
  *
- * <p>Such a call is pushed on a lock-free stack with its deadline. While anything is on it, a sweep
- * runs every {@link #TICK_NANOS} on the runtime's timer thread ({@link TimeoutScheduler}), the only
- * thread that reads the nodes after their push: it forgets the calls that are done and gives a
- * precise timer to each call whose deadline is less than two ticks away, so a deadline fires on
- * time, never early and not a tick late. A call that ends before its deadline comes near, the
- * common case, never gets a timer, and a done call is forgotten within a tick, so it is not kept
- * alive until its deadline.
+ * <p>A call whose body runs on a thread is found there: the sweep looks at the innermost call of
+ * each thread that runs calls ({@link RunningCalls}), so a far deadline costs such a call a 16-byte
+ * mark and a fence, whatever the rate of calls. A call that leaves its thread still running (an
+ * async call whose stage is pending), or that a call nested in it covers up on its thread, is
+ * pushed on a lock-free stack with its deadline. While anything is watched, a sweep runs every
+ * {@link #TICK_NANOS} on the runtime's timer thread ({@link TimeoutScheduler}), the only thread
+ * that reads the nodes after their push: it forgets the calls that are done and gives a precise
+ * timer to each call whose deadline is less than two ticks away, so a deadline fires on time, never
+ * early and not a tick late. A call that ends before its deadline comes near, the common case,
+ * never gets a timer, and a done call is forgotten within a tick, so it is not kept alive until its
+ * deadline.
+ *
+ * <p>The first version pushed a node for every call: at millions of timed calls a second, each
+ * sweep walked up to a million nodes, kept alive until then, and a timed call run inline took 90 to
+ * 430 ns against an untimed one's 38 ns (InlineTimedCallBenchmark; docs/benchmarks.md).
  */
 final class FarDeadlines {
 
@@ -55,11 +64,24 @@ final class FarDeadlines {
     }
   }
 
+  /**
+   * A call's mark while its far deadline is watched through its thread ({@code
+   * CapturedCall.timer}); the sweeps read the deadline from it.
+   */
+  static final class OnThread {
+    final long deadline;
+
+    OnThread(long deadline) {
+      this.deadline = deadline;
+    }
+  }
+
   /** The one the runtime uses: its sweeps run on the runtime's timer thread. */
   private static final FarDeadlines TIMER_THREAD =
-      new FarDeadlines(sweep -> TimeoutScheduler.schedule(sweep, TICK));
+      new FarDeadlines(sweep -> TimeoutScheduler.schedule(sweep, TICK), RunningCalls::forEachCall);
 
   private final Consumer<Runnable> scheduler;
+  private final Consumer<Consumer<CapturedCall<?>>> onThreads;
   private final Runnable sweep = this::sweep;
   private final AtomicReference<@Nullable Node> pushed = new AtomicReference<>();
 
@@ -72,14 +94,20 @@ final class FarDeadlines {
   /**
    * Deadlines swept by whatever {@code scheduler} runs: it must run each sweep handed to it once, a
    * tick later, one at a time.
+   *
+   * @param scheduler runs each sweep a tick later
+   * @param onThreads hands each call running on a thread now (the innermost of each thread) to its
+   *     argument; the calls it shows are read with acquire
    */
-  FarDeadlines(Consumer<Runnable> scheduler) {
+  FarDeadlines(Consumer<Runnable> scheduler, Consumer<Consumer<CapturedCall<?>>> onThreads) {
     this.scheduler = scheduler;
+    this.onThreads = onThreads;
   }
 
   /**
-   * Watches {@code call}'s deadline: at it, unless the call is done by then, {@code call.timeOut()}
-   * runs on the runtime's timer thread.
+   * Watches {@code call}'s deadline with a node: at it, unless the call is done by then, {@code
+   * call.timeOut()} runs on the runtime's timer thread. For a call that no thread shows as running
+   * (see {@link #watchOnThread()}).
    *
    * @param call a running call
    * @param deadline its deadline, at least {@link #FAR_NANOS} from now
@@ -88,22 +116,55 @@ final class FarDeadlines {
     TIMER_THREAD.add(call, deadline);
   }
 
+  /**
+   * A call marked as watched on its thread ({@link CapturedCall#watchOnThread}) is now its thread's
+   * innermost call: makes sure the sweeps run. The caller must fence between showing the call on
+   * its thread and this, as the sweep that stops fences between its stop and its last look.
+   */
+  static void watchOnThread() {
+    TIMER_THREAD.sweepSoon();
+  }
+
   /** Watches {@code call}'s deadline with this instance's sweeps. */
   void add(CapturedCall<?> call, long deadline) {
     Node node = new Node(call, deadline);
-    call.watchedBy(node); // before the push: the sweep may replace it with a timer at once
+    if (!call.watchedBy(node)) { // before the push: the sweep may replace it with a timer at once
+      return; // a timer of its own already, or ended
+    }
     Node head;
     do {
       head = pushed.get();
       node.next = head;
     } while (!pushed.compareAndSet(head, node));
+    sweepSoon();
+  }
+
+  /** Schedules a sweep unless one is scheduled or running. */
+  void sweepSoon() {
     if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
       scheduler.accept(sweep);
     }
   }
 
+  /**
+   * Gives a timer to each call running on a thread whose far deadline is near.
+   *
+   * @return whether any such call still waits for a later sweep
+   */
+  private boolean sweepOnThreads(long now) {
+    boolean[] waits = {false};
+    onThreads.accept(
+        call -> {
+          if (call.sweptOnThread(now, 2 * TICK_NANOS)) {
+            waits[0] = true;
+          }
+        });
+    return waits[0];
+  }
+
   /** A sweep: take the pushed calls, forget the done ones, time the ones due soon. */
   void sweep() {
+    boolean onThread = true; // if the sweep throws, look again a tick later
     try {
       for (Node n = pushed.getAndSet(null); n != null; ) {
         Node next = n.next;
@@ -120,19 +181,24 @@ final class FarDeadlines {
           continue;
         }
         if (n.deadline - now < 2 * TICK_NANOS) {
-          call.armTimeout(Math.max(0, n.deadline - now));
+          call.armTimeout(n, Math.max(0, n.deadline - now));
         } else {
           waiting.set(kept++, n);
         }
       }
       waiting.subList(kept, waiting.size()).clear();
+      onThread = sweepOnThreads(now);
     } finally { // whatever happened, the deadlines still waiting get another sweep
-      if (!waiting.isEmpty() || pushed.get() != null) {
+      if (onThread || !waiting.isEmpty() || pushed.get() != null) {
         scheduler.accept(sweep);
       } else {
-        // Idle: a push after this line schedules the next sweep; one before it is seen here.
+        // Idle: a push or a call shown on its thread after this line schedules the next sweep;
+        // one before it is seen here. The fence pairs with the one after a call shows itself on
+        // its thread: either it sees us idle, or we see it.
         sweeping.set(false);
-        if (pushed.get() != null && sweeping.compareAndSet(false, true)) {
+        VarHandle.fullFence();
+        if ((pushed.get() != null || sweepOnThreads(System.nanoTime()))
+            && sweeping.compareAndSet(false, true)) {
           scheduler.accept(sweep);
         }
       }
@@ -141,11 +207,14 @@ final class FarDeadlines {
 
   /** How many calls are watched (pushed or waiting); call it where the sweeps run. */
   int watched() {
-    int count = waiting.size();
-    for (Node n = pushed.get(); n != null; n = n.next) {
-      count++;
-    }
-    return count;
+    int[] count = {nodes()};
+    onThreads.accept(
+        call -> {
+          if (call.isWatchedOnThread()) {
+            count[0]++;
+          }
+        });
+    return count[0];
   }
 
   /** Whether {@code call} is watched; call it where the sweeps run. */
@@ -155,7 +224,23 @@ final class FarDeadlines {
         return true;
       }
     }
-    return waiting.stream().anyMatch(n -> n.call == call);
+    boolean[] onThread = {false};
+    onThreads.accept(c -> onThread[0] |= c == call && c.isWatchedOnThread());
+    return onThread[0] || waiting.stream().anyMatch(n -> n.call == call);
+  }
+
+  /** How many calls are watched with a node (pushed or waiting); call it where the sweeps run. */
+  int nodes() {
+    int count = waiting.size();
+    for (Node n = pushed.get(); n != null; n = n.next) {
+      count++;
+    }
+    return count;
+  }
+
+  /** How many calls the runtime's sweeps watch with a node right now; for tests. */
+  static int nodesForTest() throws Exception {
+    return TimeoutScheduler.callOnTimerThread(TIMER_THREAD::nodes);
   }
 
   /** How many calls the runtime's sweeps watch right now; for tests. */

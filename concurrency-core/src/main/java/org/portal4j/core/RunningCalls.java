@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -151,6 +152,21 @@ final class RunningCalls {
       }
     }
     return running;
+  }
+
+  /**
+   * Hands the innermost call of each thread running one now to {@code visitor}, without sweeping or
+   * allocating per thread: what the far-deadline sweeps walk every tick ({@link FarDeadlines}).
+   */
+  static void forEachCall(Consumer<CapturedCall<?>> visitor) {
+    for (Stripe stripe : STRIPED) {
+      for (Slot s : stripe.slots) {
+        CapturedCall<?> c = s.read();
+        if (c != null) {
+          visitor.accept(c);
+        }
+      }
+    }
   }
 
   /** The innermost call {@code thread} runs now, or null. */

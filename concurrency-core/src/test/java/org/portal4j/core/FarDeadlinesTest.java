@@ -9,6 +9,7 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,79 @@ class FarDeadlinesTest {
   }
 
   @Test
+  void syncCallsWithFarDeadlinesAreWatchedOnTheirThreadsWithoutANodeEach() throws Exception {
+    int calls = 20;
+    CountDownLatch started = new CountDownLatch(calls);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Thread> runners = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      Call<String> call =
+          Call.of(
+              "on-its-thread-" + i,
+              () -> {
+                started.countDown();
+                release.await();
+                return "released";
+              });
+      call.setTimeout(Duration.ofMinutes(10));
+      Thread runner = new Thread(call::run, "on-thread-" + i);
+      runners.add(runner);
+      runner.start();
+    }
+    try {
+      CallTestSupport.await(started, "every call running");
+      assertEquals(calls, FarDeadlines.watchedForTest(), "calls watched");
+      assertEquals(0, FarDeadlines.nodesForTest(), "nodes pushed for calls that run on a thread");
+    } finally {
+      release.countDown();
+    }
+    for (Thread runner : runners) {
+      CallTestSupport.join(runner);
+    }
+  }
+
+  @Test
+  void aFarDeadlineOfACallThatANestedCallCoversUpOnItsThreadStillFiresOnTime() throws Exception {
+    Duration timeout = FAR.plusMillis(250);
+    Call<String> outer =
+        Call.of(
+            "outer",
+            () -> {
+              Call<String> inner = Call.of("inner", () -> blockUntilInterrupted());
+              inner.run(); // the thread now shows the inner call, which has no deadline
+              return inner.result();
+            });
+    outer.setTimeout(timeout);
+    long start = System.nanoTime();
+    CallTestSupport.RunThread runner = new CallTestSupport.RunThread(outer, "covered-up-runner");
+    runner.thread.start();
+    assertThrows(CallTimeoutException.class, () -> outer.result(WAIT));
+    long elapsed = System.nanoTime() - start;
+    assertTrue(outer.isTimedOut());
+    assertTrue(
+        elapsed >= timeout.toNanos(),
+        "timed out after " + TimeUnit.NANOSECONDS.toMillis(elapsed) + " ms, before its deadline");
+    runner.join();
+  }
+
+  @Test
+  void aFarDeadlineOfAnAsyncCallThatLeftItsThreadStillFiresOnTime() {
+    Duration timeout = FAR.plusMillis(250);
+    CompletableFuture<String> never = new CompletableFuture<>();
+    Call<String> call = Call.ofAsync("in-flight", () -> never);
+    call.setTimeout(timeout);
+    long start = System.nanoTime();
+    call.run(); // returns with the stage pending: no thread shows the call any more
+    assertThrows(CallTimeoutException.class, () -> call.result(WAIT));
+    long elapsed = System.nanoTime() - start;
+    assertTrue(call.isTimedOut());
+    assertTrue(never.isCancelled(), "the stage of the timed-out call was not cancelled");
+    assertTrue(
+        elapsed >= timeout.toNanos(),
+        "timed out after " + TimeUnit.NANOSECONDS.toMillis(elapsed) + " ms, before its deadline");
+  }
+
+  @Test
   void callsThatEndLongBeforeTheirDeadlineAreForgottenWithinTicks() {
     for (int i = 0; i < 10_000; i++) {
       Call<Integer> call = Call.of("quick", () -> 1);
@@ -129,7 +203,8 @@ class FarDeadlinesTest {
 
   @Test
   void aDeadlineCenturiesAwayIsKeptNotFiredThoughItsClockSumOverflows() {
-    FarDeadlines deadlines = new FarDeadlines(sweep -> {}); // sweeps run here, by hand
+    FarDeadlines deadlines =
+        new FarDeadlines(sweep -> {}, visitor -> {}); // sweeps run here, by hand
     CapturedCall<String> call = CapturedCall.sync("centuries", () -> "x");
     long nanos = Duration.ofDays(365L * 250).toNanos(); // now + nanos overflows a long
     deadlines.add(call, System.nanoTime() + nanos);
@@ -144,7 +219,8 @@ class FarDeadlinesTest {
 
   @Test
   void aCallThatEndsIsForgottenAtOnceNotKeptAliveUntilTheNextSweep() {
-    FarDeadlines deadlines = new FarDeadlines(sweep -> {}); // no sweep runs unless asked
+    FarDeadlines deadlines =
+        new FarDeadlines(sweep -> {}, visitor -> {}); // no sweep runs unless asked
     CapturedCall<String> call = CapturedCall.sync("short", () -> "x");
     deadlines.add(call, System.nanoTime() + FarDeadlines.FAR_NANOS);
     assertTrue(deadlines.watches(call));
@@ -158,7 +234,7 @@ class FarDeadlinesTest {
 
   @Test
   void aCallThatTimedOutIsNotKeptAliveByTheNodeOfALaterCallWithAFarDeadline() {
-    FarDeadlines deadlines = new FarDeadlines(sweep -> {}); // sweeps by hand
+    FarDeadlines deadlines = new FarDeadlines(sweep -> {}, visitor -> {}); // sweeps by hand
     long now = System.nanoTime();
     CapturedCall<String> soon = CapturedCall.sync("soon", () -> "x");
     deadlines.add(soon, now + TimeUnit.MILLISECONDS.toNanos(50)); // the sweep gives it a timer

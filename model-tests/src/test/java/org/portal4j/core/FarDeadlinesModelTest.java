@@ -1,9 +1,13 @@
 package org.portal4j.core;
 
+import static org.portal4j.model.ModelChecks.check;
+
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import org.jetbrains.lincheck.Lincheck;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,9 +16,10 @@ import org.portal4j.Portals;
 import org.portal4j.model.ModelChecks;
 
 /**
- * Model checks {@link FarDeadlines}: calls pushed from many threads, calls ending, and the sweeps
- * that the timer thread runs one at a time (here an operation of its own, never run in parallel
- * with itself), in every interleaving explored.
+ * Model checks {@link FarDeadlines}: calls pushed from many threads, calls watched on the threads
+ * that run them (here a queue standing for the threads' innermost calls) and leaving them, calls
+ * ending, and the sweeps that the timer thread runs one at a time (here an operation of its own,
+ * never run in parallel with itself), in every interleaving explored.
  *
  * <p>Sequential specification: the operations return nothing, so every history is linearizable;
  * what matters is checked after each execution ({@link #rules()}): no lost wake-up (whenever a call
@@ -29,7 +34,10 @@ public class FarDeadlinesModelTest {
   /** The sweeps handed to the modelled timer thread, in order. */
   private final ConcurrentLinkedQueue<Runnable> scheduled = new ConcurrentLinkedQueue<>();
 
-  private final FarDeadlines deadlines = new FarDeadlines(scheduled::add);
+  /** The innermost call of each modelled thread that runs one. */
+  private final ConcurrentLinkedQueue<CapturedCall<?>> onThreads = new ConcurrentLinkedQueue<>();
+
+  private final FarDeadlines deadlines = new FarDeadlines(scheduled::add, onThreads::forEach);
   private final ConcurrentLinkedQueue<CapturedCall<Integer>> watchedCalls =
       new ConcurrentLinkedQueue<>();
 
@@ -43,6 +51,26 @@ public class FarDeadlinesModelTest {
     CapturedCall<Integer> call = CapturedCall.sync("watched", () -> 1);
     watchedCalls.add(call);
     deadlines.add(call, System.nanoTime() + AN_HOUR);
+  }
+
+  /** A sync call starts on a thread: marked, shown on the thread, then the sweeps made sure of. */
+  @Operation
+  public void runOnThread() {
+    CapturedCall<Integer> call = CapturedCall.sync("on-thread", () -> 1);
+    watchedCalls.add(call);
+    call.watchOnThread(System.nanoTime() + AN_HOUR);
+    onThreads.add(call);
+    VarHandle.fullFence(); // as CapturedCall.runBody does
+    deadlines.sweepSoon();
+  }
+
+  /** An async call's body returns with its stage pending: off its thread, then onto a node. */
+  @Operation
+  public void leaveThread() {
+    CapturedCall<?> call = onThreads.poll();
+    if (call != null && call.isWatchedOnThread()) {
+      deadlines.add(call, System.nanoTime() + AN_HOUR);
+    }
   }
 
   @Operation
@@ -94,5 +122,47 @@ public class FarDeadlinesModelTest {
   @Test
   void everyInterleavingKeepsTheRules() {
     ModelChecks.options().check(getClass());
+  }
+
+  /**
+   * The race the data-structure scenarios above rarely draw: the timer thread's sweep finds nothing
+   * to watch and stops just as a call shows itself on its thread. Either the call sees the sweeps
+   * stopped and schedules one, or the stopping sweep's last look sees the call.
+   */
+  @Test
+  void aSweepThatStopsAsACallShowsOnItsThreadLeavesItWatched() {
+    Lincheck.runConcurrentTest(
+        ModelChecks.invocations(),
+        () -> {
+          ConcurrentLinkedQueue<Runnable> sweeps = new ConcurrentLinkedQueue<>();
+          ConcurrentLinkedQueue<CapturedCall<?>> threads = new ConcurrentLinkedQueue<>();
+          FarDeadlines watch = new FarDeadlines(sweeps::add, threads::forEach);
+          CapturedCall<Integer> first = CapturedCall.sync("first", () -> 1);
+          first.watchOnThread(System.nanoTime() + AN_HOUR);
+          threads.add(first);
+          watch.sweepSoon();
+          first.cancel(); // so the sweep about to run finds nothing and stops
+          Runnable sweep = sweeps.poll();
+          CapturedCall<Integer> second = CapturedCall.sync("second", () -> 2);
+          Thread starter =
+              new Thread(
+                  () -> {
+                    second.watchOnThread(System.nanoTime() + AN_HOUR);
+                    threads.add(second);
+                    VarHandle.fullFence(); // as CapturedCall.runBody does
+                    watch.sweepSoon();
+                  });
+          starter.start();
+          check(sweep != null, "no sweep was scheduled for the first call");
+          sweep.run(); // the timer thread, racing the start
+          try {
+            starter.join();
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+          check(
+              sweeps.size() == 1,
+              sweeps.size() + " sweep(s) scheduled for a call watched on its thread");
+        });
   }
 }
