@@ -413,17 +413,25 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
    */
   private void runBody(
       @Nullable Callable<?> function, @Nullable Throwable unarmed, boolean onThread) {
-    RunningCalls.Slot slot = RunningCalls.slot();
-    CapturedCall<?> outer = slot.call();
-    outerOnThread = outer;
-    if (outer != null) {
-      // We cover it up on this thread: the sweeps no longer see it. Out of memory, its deadline
-      // is seen again once it shows on its thread again.
-      outer.leaveThreadWatch();
-    }
-    slot.set(this); // before the context: a propagator that asks finds the call it restores
     Throwable error = unarmed; // the function does not run if its timeout could not be armed
-    if (onThread) {
+    RunningCalls.Slot slot = null;
+    CapturedCall<?> outer = null;
+    try {
+      slot = RunningCalls.slot(); // a thread's first call registers it: out of memory, or stack
+      outer = slot.call();
+    } catch (Throwable t) { // not shown on the thread: the function does not run, the call ends
+      error = t;
+    }
+    outerOnThread = outer;
+    // We cover the outer call up on this thread: the sweeps no longer see it there.
+    Throwable uncovered = outer == null ? null : outer.leaveThreadWatch();
+    if (uncovered != null && error == null) {
+      error = uncovered; // its deadline is unwatched while we run: we do not run
+    }
+    if (slot != null) {
+      slot.set(this); // before the context: a propagator that asks finds the call it restores
+    }
+    if (onThread && error == null) {
       try {
         // Shown on the thread (a release store) before we look whether the sweeps run: the fence
         // pairs with the one a sweep that stops makes before its last look (FarDeadlines.sweep).
@@ -469,8 +477,13 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
       leaveBody();
     }
     closeScope(scope);
-    slot.set(outer);
+    if (slot != null) {
+      slot.set(outer);
+    }
     outerOnThread = null;
+    if (uncovered != null && outer != null) {
+      showAgain(outer); // still marked: the sweeps, which may have stopped, must see it again
+    }
     // Out of the body (BODY_DONE is set), nobody interrupts through bodyThread any more, and the
     // context is only dropped for the collector: release stores, no fences.
     BODY_THREAD.setRelease(this, (Thread) null);
@@ -945,6 +958,23 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
       }
     }
     return null;
+  }
+
+  /**
+   * {@code outer} shows on its thread again with its far deadline still marked there, as its move
+   * to a node failed: makes sure the sweeps run. If that fails too, the next sweep started for any
+   * call finds it.
+   */
+  private static void showAgain(CapturedCall<?> outer) {
+    try {
+      VarHandle.fullFence(); // as after a call first shows on its thread
+      FarDeadlines.watchOnThread();
+    } catch (Throwable t) { // out of memory again, or no timer thread: never from runBody
+      try {
+        log.warn("The far deadline of {} is not watched until a sweep runs again", outer, t);
+      } catch (Throwable ignored) { // logging itself failed: nothing more to be done here
+      }
+    }
   }
 
   /**

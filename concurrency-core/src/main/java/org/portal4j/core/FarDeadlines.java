@@ -142,7 +142,20 @@ final class FarDeadlines {
   /** Schedules a sweep unless one is scheduled or running. */
   void sweepSoon() {
     if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
+      schedule();
+    }
+  }
+
+  /**
+   * Hands the next sweep to the scheduler; the caller set {@link #sweeping}. If the scheduler
+   * throws, no sweep is scheduled: says so, or no later watch would schedule one.
+   */
+  private void schedule() {
+    try {
       scheduler.accept(sweep);
+    } catch (Throwable t) {
+      sweeping.set(false);
+      throw t;
     }
   }
 
@@ -190,16 +203,20 @@ final class FarDeadlines {
       onThread = sweepOnThreads(now);
     } finally { // whatever happened, the deadlines still waiting get another sweep
       if (onThread || !waiting.isEmpty() || pushed.get() != null) {
-        scheduler.accept(sweep);
+        schedule();
       } else {
         // Idle: a push or a call shown on its thread after this line schedules the next sweep;
         // one before it is seen here. The fence pairs with the one after a call shows itself on
         // its thread: either it sees us idle, or we see it.
         sweeping.set(false);
         VarHandle.fullFence();
-        if ((pushed.get() != null || sweepOnThreads(System.nanoTime()))
-            && sweeping.compareAndSet(false, true)) {
-          scheduler.accept(sweep);
+        boolean seen = true; // if the last look throws, look again a tick later
+        try {
+          seen = pushed.get() != null || sweepOnThreads(System.nanoTime());
+        } finally {
+          if (seen && sweeping.compareAndSet(false, true)) {
+            schedule();
+          }
         }
       }
     }

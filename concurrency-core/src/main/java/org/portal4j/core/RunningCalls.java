@@ -87,8 +87,8 @@ final class RunningCalls {
   private static Slot register() {
     Thread me = Thread.currentThread();
     Slot s = new Slot(me);
+    stripeOf(me).add(s); // first: a slot that readers cannot find must not be the thread's
     SLOT.set(s);
-    stripeOf(me).add(s);
     return s;
   }
 
