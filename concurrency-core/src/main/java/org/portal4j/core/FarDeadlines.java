@@ -16,7 +16,7 @@ import org.portal4j.Call;
  * #FAR_NANOS} or more costs a running call no timer of its own, and a sync call not even a node.
  *
  * <p>A call whose body runs on a thread is found there: the sweep looks at the innermost call of
- * each thread that runs calls ({@link RunningCalls}), so a far deadline costs such a call a 16-byte
+ * each thread that runs calls ({@link RunningCalls}), so a far deadline costs such a call a 24-byte
  * mark and a fence, whatever the rate of calls. A call that leaves its thread still running (an
  * async call whose stage is pending), or that a call nested in it covers up on its thread, is
  * pushed on a lock-free stack with its deadline. While anything is watched, a sweep runs every
@@ -222,7 +222,9 @@ final class FarDeadlines {
     }
   }
 
-  /** How many calls are watched (pushed or waiting); call it where the sweeps run. */
+  /**
+   * How many calls are watched (on their threads, pushed or waiting); call it where the sweeps run.
+   */
   int watched() {
     int[] count = {nodes()};
     onThreads.accept(
