@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -86,6 +87,18 @@ final class RunningCalls {
 
   private static Slot register() {
     Thread me = Thread.currentThread();
+    if (me instanceof ForkJoinWorkerThread) {
+      // A pool worker may have its thread locals erased while it lives (the common pool's do when
+      // they go idle): it keeps the slot it registered before, or the stripe would grow by one
+      // slot per erasure. Only those threads look: a search per new thread would cost the
+      // threads made per call (virtual ones often are) a walk of their stripe.
+      for (Slot s : stripeOf(me).slots) {
+        if (s.thread.get() == me) {
+          SLOT.set(s);
+          return s;
+        }
+      }
+    }
     Slot s = new Slot(me);
     stripeOf(me).add(s); // first: a slot that readers cannot find must not be the thread's
     SLOT.set(s);
@@ -177,6 +190,22 @@ final class RunningCalls {
       }
     }
     return null;
+  }
+
+  /** Forgets the current thread's slot as an erasure of its thread locals would; for tests. */
+  static void eraseSlotForTest() {
+    SLOT.remove();
+  }
+
+  /** How many slots are registered for {@code thread}, for tests. */
+  static int registeredFor(Thread thread) {
+    int n = 0;
+    for (Slot s : stripeOf(thread).slots) {
+      if (s.thread.get() == thread) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** How many slots are registered, for tests. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.portal4j.Call;
@@ -31,6 +33,28 @@ class RunningCallsTest {
     outer.run();
     assertEquals(List.of(inner, outer), outer.result());
     assertEquals(Optional.empty(), Call.current());
+  }
+
+  @Test
+  void aPoolWorkerWhoseThreadLocalsWereErasedKeepsItsSlot() throws Exception {
+    ForkJoinPool pool = new ForkJoinPool(1);
+    try {
+      int registered =
+          pool.submit(
+                  () -> {
+                    Call.of("registers", () -> "ran").run();
+                    for (int i = 0; i < 100; i++) {
+                      RunningCalls.eraseSlotForTest(); // as the common pool's idle workers are
+                      Call.of("registers-again", () -> "ran").run();
+                    }
+                    return RunningCalls.registeredFor(Thread.currentThread());
+                  })
+              .get();
+      assertEquals(1, registered, "slots registered for one worker");
+    } finally {
+      pool.shutdownNow();
+      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    }
   }
 
   @Test
