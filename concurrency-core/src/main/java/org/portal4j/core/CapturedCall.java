@@ -433,10 +433,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     }
     if (onThread && error == null) {
       try {
-        // Shown on the thread (a release store) before we look whether the sweeps run: the fence
-        // pairs with the one a sweep that stops makes before its last look (FarDeadlines.sweep).
-        VarHandle.fullFence();
-        FarDeadlines.watchOnThread();
+        FarDeadlines.watchOnThread(); // shown on the thread just above
       } catch (Throwable t) { // no timer thread, or out of memory: the call fails, but it ends
         error = t;
       }
@@ -967,7 +964,6 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
    */
   private static void showAgain(CapturedCall<?> outer) {
     try {
-      VarHandle.fullFence(); // as after a call first shows on its thread
       FarDeadlines.watchOnThread();
     } catch (Throwable t) { // out of memory again, or no timer thread: never from runBody
       try {
@@ -997,8 +993,9 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
   }
 
   /**
-   * A far deadline's sweep watches the call with {@code node}, unless it has a timer already or has
-   * ended; published by the push that follows.
+   * A far deadline's sweep watches the call with {@code node}, unless a sweep gave it a timer
+   * already (a call that ended meanwhile is pushed all the same, and its node forgotten by the next
+   * sweep); published by the push that follows.
    *
    * @return whether the node now watches the call
    */

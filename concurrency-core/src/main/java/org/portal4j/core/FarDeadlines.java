@@ -118,11 +118,22 @@ final class FarDeadlines {
 
   /**
    * A call marked as watched on its thread ({@link CapturedCall#watchOnThread}) is now its thread's
-   * innermost call: makes sure the sweeps run. The caller must fence between showing the call on
-   * its thread and this, as the sweep that stops fences between its stop and its last look.
+   * innermost call: makes sure the runtime's sweeps run ({@link #shownOnThread()}).
    */
   static void watchOnThread() {
-    TIMER_THREAD.sweepSoon();
+    TIMER_THREAD.shownOnThread();
+  }
+
+  /**
+   * A call marked as watched on its thread now shows there (a release store, before this): fences,
+   * then makes sure the sweeps run. The fence pairs with the one a sweep that stops makes before
+   * its last look ({@link #sweep()}): either the call sees the sweeps stopped and starts one, or
+   * that last look sees the call. Without it a call could miss both (jcstress
+   * FarDeadlinesStopTest).
+   */
+  void shownOnThread() {
+    VarHandle.fullFence();
+    sweepSoon();
   }
 
   /** Watches {@code call}'s deadline with this instance's sweeps. */

@@ -214,12 +214,28 @@ class FarDeadlinesTest {
     FarDeadlines deadlines =
         new FarDeadlines(sweep -> {}, visitor -> {}); // sweeps run here, by hand
     CapturedCall<String> call = CapturedCall.sync("centuries", () -> "x");
-    long nanos = Duration.ofDays(365L * 250).toNanos(); // now + nanos overflows a long
+    long nanos = Long.MAX_VALUE - 1; // about 292 years, the longest timeout: now + nanos overflows
     deadlines.add(call, System.nanoTime() + nanos);
     deadlines.sweep();
     deadlines.sweep();
     assertTrue(deadlines.watches(call), "the call was dropped");
-    assertTrue(!call.isDone(), "a deadline 250 years away fired: " + call);
+    assertTrue(!call.isDone(), "a deadline 292 years away fired: " + call);
+    call.cancel();
+    deadlines.sweep();
+    assertEquals(0, deadlines.watched(), "an ended call is still watched");
+  }
+
+  @Test
+  void aDeadlineCenturiesAwayWatchedOnItsThreadIsKeptNotFiredThoughItsClockSumOverflows() {
+    CapturedCall<String> call = CapturedCall.sync("centuries-on-its-thread", () -> "x");
+    FarDeadlines deadlines = new FarDeadlines(sweep -> {}, visitor -> visitor.accept(call));
+    long nanos = Long.MAX_VALUE - 1; // about 292 years, the longest timeout: now + nanos overflows
+    call.watchOnThread(System.nanoTime() + nanos);
+    deadlines.shownOnThread();
+    deadlines.sweep();
+    deadlines.sweep();
+    assertTrue(deadlines.watches(call), "the call is no longer watched on its thread");
+    assertTrue(!call.isDone(), "a deadline 292 years away fired: " + call);
     call.cancel();
     deadlines.sweep();
     assertEquals(0, deadlines.watched(), "an ended call is still watched");

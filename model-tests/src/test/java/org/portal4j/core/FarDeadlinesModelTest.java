@@ -2,7 +2,6 @@ package org.portal4j.core;
 
 import static org.portal4j.model.ModelChecks.check;
 
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -60,8 +59,7 @@ public class FarDeadlinesModelTest {
     watchedCalls.add(call);
     call.watchOnThread(System.nanoTime() + AN_HOUR);
     onThreads.add(call);
-    VarHandle.fullFence(); // as CapturedCall.runBody does
-    deadlines.sweepSoon();
+    deadlines.shownOnThread();
   }
 
   /** An async call's body returns with its stage pending: off its thread, then onto a node. */
@@ -140,7 +138,7 @@ public class FarDeadlinesModelTest {
           CapturedCall<Integer> first = CapturedCall.sync("first", () -> 1);
           first.watchOnThread(System.nanoTime() + AN_HOUR);
           threads.add(first);
-          watch.sweepSoon();
+          watch.shownOnThread();
           first.cancel(); // so the sweep about to run finds nothing and stops
           Runnable sweep = sweeps.poll();
           CapturedCall<Integer> second = CapturedCall.sync("second", () -> 2);
@@ -149,8 +147,7 @@ public class FarDeadlinesModelTest {
                   () -> {
                     second.watchOnThread(System.nanoTime() + AN_HOUR);
                     threads.add(second);
-                    VarHandle.fullFence(); // as CapturedCall.runBody does
-                    watch.sweepSoon();
+                    watch.shownOnThread();
                   });
           starter.start();
           check(sweep != null, "no sweep was scheduled for the first call");
