@@ -165,6 +165,34 @@ class FarDeadlinesTest {
   }
 
   @Test
+  void oneFarDeadlineCoversAnAsyncCallsSyncPartAndItsStage() {
+    // DESIGN: one deadline covers the sync part and the async part together. The sync part is
+    // watched on its thread, the stage by a node: the move must keep the deadline, not restart it.
+    Duration timeout = FAR.plusMillis(250);
+    Duration syncPart = Duration.ofSeconds(1);
+    Call<String> call =
+        Call.ofAsync(
+            "slow-sync-part",
+            () -> {
+              Thread.sleep(syncPart.toMillis());
+              return new CompletableFuture<String>();
+            });
+    call.setTimeout(timeout);
+    long start = System.nanoTime();
+    call.run();
+    assertThrows(CallTimeoutException.class, () -> call.result(WAIT));
+    long elapsed = System.nanoTime() - start;
+    assertTrue(
+        elapsed >= timeout.toNanos(),
+        "timed out after " + TimeUnit.NANOSECONDS.toMillis(elapsed) + " ms, before its deadline");
+    assertTrue(
+        elapsed < timeout.plus(syncPart).toNanos() - TimeUnit.MILLISECONDS.toNanos(250),
+        "timed out after "
+            + TimeUnit.NANOSECONDS.toMillis(elapsed)
+            + " ms: the deadline restarted when the call left its thread");
+  }
+
+  @Test
   void callsThatEndLongBeforeTheirDeadlineAreForgottenWithinTicks() {
     for (int i = 0; i < 10_000; i++) {
       Call<Integer> call = Call.of("quick", () -> 1);
