@@ -23,12 +23,12 @@ abstract class AbstractWaiter<T extends @Nullable Object> implements Waiter<T>, 
   final WaiterRegistry registry;
   final ReentrantLock lock;
 
-  // guarded by lock
+  // guarded by lock; most waiters get no callback, so both collections are made on the first one
   /** Callbacks submitted and not yet handed to whatever runs them. */
-  final ArrayDeque<Call<?>> queued = new ArrayDeque<>(1); // most waiters get no callback
+  private @Nullable ArrayDeque<Call<?>> queued;
 
   /** Callbacks handed over and perhaps not done yet (async ones outlive run()). */
-  final List<Call<?>> started = new ArrayList<>();
+  private @Nullable List<Call<?>> started;
 
   boolean callDone;
   private @Nullable List<Call<?>> doneCallbacks; // made on the first one
@@ -79,9 +79,14 @@ abstract class AbstractWaiter<T extends @Nullable Object> implements Waiter<T>, 
     lock.lock();
     try {
       callDone = true;
-      if (call.isCancelled()) {
-        toCancel = new ArrayList<>(queued);
-        toCancel.addAll(started);
+      if (call.isCancelled() && (queued != null || started != null)) {
+        toCancel = new ArrayList<>();
+        if (queued != null) {
+          toCancel.addAll(queued);
+        }
+        if (started != null) {
+          toCancel.addAll(started);
+        }
       }
       waiting = callDoneLocked();
     } finally {
@@ -120,19 +125,65 @@ abstract class AbstractWaiter<T extends @Nullable Object> implements Waiter<T>, 
     return callback;
   }
 
+  /** Queues a submitted callback; the lock is held. */
+  final void queueLocked(Call<?> callback) {
+    if (queued == null) {
+      queued = new ArrayDeque<>(2);
+    }
+    queued.add(callback);
+  }
+
+  /** Whether a submitted callback waits to be handed over; the lock is held. */
+  final boolean hasQueuedLocked() {
+    return queued != null && !queued.isEmpty();
+  }
+
   /** Takes the next queued callback and records it as handed over, or null; the lock is held. */
   final @Nullable Call<?> takeQueuedLocked() {
-    Call<?> next = queued.poll();
+    Call<?> next = queued == null ? null : queued.poll();
     if (next != null) {
       markStarted(next);
     }
     return next;
   }
 
+  /** Takes every queued callback, in order, and records them as handed over; the lock is held. */
+  final List<Call<?>> takeAllQueuedLocked() {
+    if (queued == null || queued.isEmpty()) {
+      return List.of();
+    }
+    List<Call<?>> taken = new ArrayList<>(queued);
+    queued.clear();
+    for (Call<?> callback : taken) {
+      markStarted(callback);
+    }
+    return taken;
+  }
+
   /** Records {@code callback} as handed over; the lock is held. */
-  final void markStarted(Call<?> callback) {
-    started.removeIf(Call::isDone);
+  private void markStarted(Call<?> callback) {
+    if (started == null) {
+      started = new ArrayList<>(2);
+    } else {
+      started.removeIf(Call::isDone);
+    }
     started.add(callback);
+  }
+
+  /**
+   * The callbacks handed over so far, perhaps not done; the lock is held.
+   *
+   * @param forget whether to forget them too
+   */
+  final List<Call<?>> startedLocked(boolean forget) {
+    if (started == null || started.isEmpty()) {
+      return List.of();
+    }
+    List<Call<?>> copy = new ArrayList<>(started);
+    if (forget) {
+      started.clear();
+    }
+    return copy;
   }
 
   @Override

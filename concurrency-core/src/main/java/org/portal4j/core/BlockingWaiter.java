@@ -1,11 +1,10 @@
 package org.portal4j.core;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
@@ -26,30 +25,75 @@ import org.portal4j.internal.SpinWait;
 final class BlockingWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
     implements SyncWaiter<T> {
 
-  /** What the sync waiters of one thread share. */
-  private static final class Station {
+  /**
+   * What the sync waiters of one thread share: the lock, and a count of signals its owner parks on.
+   * Only the owner waits; anyone holding the lock signals.
+   */
+  static final class Station {
     static final ThreadLocal<Station> OF_THREAD = ThreadLocal.withInitial(Station::new);
 
     final ReentrantLock lock = new ReentrantLock();
-    final Condition changed = lock.newCondition();
 
-    /** Counts the signals of {@link #changed}: written under the lock, read by a spinning owner. */
-    volatile int signals;
+    /** Counts the signals: written under the lock, read by the owner without it. */
+    private volatile int signals;
 
+    /** The owner while it parks (or is about to), else null. */
+    private volatile @Nullable Thread parked;
+
+    /** Something the owner may be waiting for happened; the lock is held. */
     void signalLocked() {
       signals++;
-      changed.signalAll(); // the owner may wait in any of its waiters
+      Thread waiting = parked; // read after the count is written: see awaitSignal
+      if (waiting != null) {
+        LockSupport.unpark(waiting);
+      }
+    }
+
+    /** The signal count now: a later {@link #awaitSignal} waits for it to move. */
+    int signals() {
+      return signals;
+    }
+
+    /**
+     * Parks the calling owner until a signal comes after the count was {@code seen}, or {@code
+     * nanos} pass (0: no limit). The owner names itself before it looks at the count, and a signal
+     * writes the count before it looks for a parked owner: one of the two sees the other, so no
+     * signal is lost. No allocation, unlike a {@code Condition}'s node per wait.
+     *
+     * @return whether a signal came
+     * @throws InterruptedException if the owner is interrupted, which clears its flag
+     */
+    boolean awaitSignal(int seen, long nanos) throws InterruptedException {
+      long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
+      parked = Thread.currentThread();
+      try {
+        while (signals == seen) {
+          if (Thread.interrupted()) {
+            throw new InterruptedException();
+          }
+          if (nanos <= 0) {
+            LockSupport.park(this);
+          } else {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+              return false;
+            }
+            LockSupport.parkNanos(this, left);
+          }
+        }
+        return true;
+      } finally {
+        parked = null;
+      }
     }
   }
 
   private final Station station;
-  private final Condition changed;
   private boolean awaiting; // guarded by lock
 
   private BlockingWaiter(Call<T> call, WaiterRegistry registry, Station station) {
     super(call, registry, station.lock);
     this.station = station;
-    this.changed = station.changed;
   }
 
   /** A new waiter owned by the current thread, registered once fully constructed. */
@@ -62,7 +106,7 @@ final class BlockingWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
 
   @Override
   boolean accept(Call<?> callback) {
-    queued.add(callback);
+    queueLocked(callback);
     station.signalLocked();
     return false;
   }
@@ -117,10 +161,14 @@ final class BlockingWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
           call.cancel();
         }
       }
-      for (Call<?> callback : startedSnapshot()) {
-        interrupted |= waitFor(callback);
+      // Indexed: an iterator per wait would be most of what an empty list costs.
+      List<Call<?>> started = startedSnapshot();
+      for (int i = 0; i < started.size(); i++) {
+        interrupted |= waitFor(started.get(i));
       }
-      for (Call<?> callback : endWaiting()) {
+      List<Call<?>> doneCallbacks = endWaiting();
+      for (int i = 0; i < doneCallbacks.size(); i++) {
+        Call<?> callback = doneCallbacks.get(i);
         callback.run();
         interrupted |= waitFor(callback);
       }
@@ -161,18 +209,18 @@ final class BlockingWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
         if (next != null || callDone) {
           return next;
         }
-        if (spun) { // looked again briefly already: park until signalled
-          changed.await();
-          spun = false;
-          continue;
-        }
-        seen = station.signals;
+        seen = station.signals();
       } finally {
         lock.unlock();
       }
-      // Before parking, look again briefly outside the lock: a callback or the call's end often
-      // comes within that time (SpinWait).
-      for (int spins = SpinWait.SPINS; spins > 0 && station.signals == seen; spins--) {
+      if (spun) { // looked again briefly already: park until signalled
+        station.awaitSignal(seen, 0);
+        spun = false;
+        continue;
+      }
+      // Before parking, look again briefly: a callback or the call's end often comes within that
+      // time (SpinWait).
+      for (int spins = SpinWait.SPINS; spins > 0 && station.signals() == seen; spins--) {
         Thread.onSpinWait();
       }
       spun = true;
@@ -181,6 +229,9 @@ final class BlockingWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
 
   /** A callback queued to an outer sync waiter of this thread; the shared lock is held. */
   private @Nullable Call<?> takeForwardedLocked() {
+    if (registry.isOnlyWaiterOfItsOwner(this)) {
+      return null; // the common case: no outer waiter, and no list made to find that out
+    }
     List<Waiter<?>> waiters = registry.forThread(owner);
     for (int i = waiters.indexOf(this) - 1; i >= 0; i--) {
       Waiter<?> outer = waiters.get(i);
@@ -222,7 +273,7 @@ final class BlockingWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
   private List<Call<?>> startedSnapshot() {
     lock.lock();
     try {
-      return started.isEmpty() ? List.of() : new ArrayList<>(started);
+      return startedLocked(false);
     } finally {
       lock.unlock();
     }

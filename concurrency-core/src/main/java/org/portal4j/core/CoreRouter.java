@@ -42,8 +42,10 @@ final class CoreRouter implements CallRouter {
     applyTimeout(call, timeout);
     BlockingWaiter<T> waiter = BlockingWaiter.register(call, waiters);
     try {
-      for (Call<?> callback : doneCallbacks) {
-        waiter.addDoneCallback(callback);
+      if (!doneCallbacks.isEmpty()) { // no iterator for the usual empty list
+        for (Call<?> callback : doneCallbacks) {
+          waiter.addDoneCallback(callback);
+        }
       }
       portal.submit(call);
     } catch (RuntimeException | Error e) {
@@ -143,9 +145,11 @@ final class CoreRouter implements CallRouter {
     if (doneCallbacks == null) {
       throw new NullPointerException("doneCallbacks");
     }
-    for (Call<?> callback : doneCallbacks) {
-      if (callback == null) {
-        throw new NullPointerException("doneCallbacks contains null");
+    if (!doneCallbacks.isEmpty()) { // no iterator for the usual empty list
+      for (Call<?> callback : doneCallbacks) {
+        if (callback == null) {
+          throw new NullPointerException("doneCallbacks contains null");
+        }
       }
     }
     if (timeout != null && timeout.isNegative()) {

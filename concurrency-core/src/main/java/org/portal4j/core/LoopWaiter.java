@@ -48,13 +48,13 @@ final class LoopWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
 
   @Override
   boolean accept(Call<?> callback) {
-    queued.add(callback);
+    queueLocked(callback);
     return claimPumpLocked();
   }
 
   /** Whether the caller must hand a pump to the loop; the lock is held. */
   private boolean claimPumpLocked() {
-    if (loop == null || pumpPending || queued.isEmpty()) {
+    if (loop == null || pumpPending || !hasQueuedLocked()) {
       return false;
     }
     pumpPending = true;
@@ -84,13 +84,8 @@ final class LoopWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
   private List<Call<?>> takeQueued() {
     lock.lock();
     try {
-      List<Call<?>> taken = new ArrayList<>(queued);
-      queued.clear();
-      for (Call<?> callback : taken) {
-        markStarted(callback);
-      }
       pumpPending = false;
-      return taken;
+      return takeAllQueuedLocked();
     } finally {
       lock.unlock();
     }
@@ -136,12 +131,11 @@ final class LoopWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
     List<CompletableFuture<?>> pending = new ArrayList<>();
     lock.lock();
     try {
-      for (Call<?> callback : started) {
+      for (Call<?> callback : startedLocked(true)) {
         if (!callback.isDone()) {
           pending.add(callback.toCompletableFuture().handle((v, e) -> null));
         }
       }
-      started.clear();
     } finally {
       lock.unlock();
     }

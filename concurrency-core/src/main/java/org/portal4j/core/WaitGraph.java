@@ -43,7 +43,8 @@ final class WaitGraph {
 
   /**
    * Per thread waiting, its wait: the call it waits for, for a plain wait (most are: nothing to
-   * allocate), or a {@link Wait} for one in a sync waiter or nested in another wait. A platform
+   * allocate), the {@link BlockingWaiter} for one in a sync waiter that is nested in no other wait
+   * (nothing to allocate either), or a {@link Wait} for one nested in another wait. A platform
    * thread keeps its entry between its waits, as {@link #NOT_WAITING}, so that a wait that blocks
    * allocates no map node (a round trip that parks its caller would otherwise allocate one each);
    * {@link #dropEnded} drops the entries of threads that ended. A virtual thread removes its entry
@@ -99,11 +100,17 @@ final class WaitGraph {
   }
 
   private static Call<?> callOf(Object wait) {
-    return wait instanceof Wait ? ((Wait) wait).call : (Call<?>) wait;
+    if (wait instanceof Wait) {
+      return ((Wait) wait).call;
+    }
+    return wait instanceof BlockingWaiter ? ((BlockingWaiter<?>) wait).call : (Call<?>) wait;
   }
 
   private static @Nullable BlockingWaiter<?> waiterOf(Object wait) {
-    return wait instanceof Wait ? ((Wait) wait).waiter : null;
+    if (wait instanceof Wait) {
+      return ((Wait) wait).waiter;
+    }
+    return wait instanceof BlockingWaiter ? (BlockingWaiter<?>) wait : null;
   }
 
   private static @Nullable Object outerOf(Object wait) {
@@ -122,7 +129,7 @@ final class WaitGraph {
     Thread me = Thread.currentThread();
     checkSelf(me, call);
     Object outer = waitOf(me);
-    Object wait = waiter == null && outer == null ? call : new Wait(call, waiter, outer);
+    Object wait = outer != null ? new Wait(call, waiter, outer) : waiter != null ? waiter : call;
     Object before = WAITS.put(me, wait);
     String cycle;
     try {

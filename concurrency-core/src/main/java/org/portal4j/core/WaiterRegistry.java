@@ -57,6 +57,11 @@ final class WaiterRegistry {
     }
   }
 
+  /** Whether {@code waiter} is registered and its owner has no other waiter; makes nothing. */
+  boolean isOnlyWaiterOfItsOwner(Waiter<?> waiter) {
+    return byThread.get(waiter.owner()) == waiter;
+  }
+
   /** The waiters of {@code thread}, innermost last. */
   List<Waiter<?>> forThread(Thread thread) {
     Object entry = byThread.get(thread);
