@@ -62,9 +62,6 @@ final class WaitGraph {
         }
       };
 
-  /** {@code java.lang.VirtualThread}, or null before Java 21 ({@code isVirtual()} is Java 21). */
-  private static final @Nullable Class<?> VIRTUAL = virtualThreadClass();
-
   /** The fewest entries added between two sweeps. */
   private static final int MIN_SWEEP_AT = 64;
 
@@ -75,14 +72,6 @@ final class WaitGraph {
   private static final int SWEEP_ONE_IN = 4096;
 
   private static final SweepPacing SWEEPS = new SweepPacing(MIN_SWEEP_AT);
-
-  private static @Nullable Class<?> virtualThreadClass() {
-    try {
-      return Class.forName("java.lang.VirtualThread");
-    } catch (ClassNotFoundException | LinkageError e) {
-      return null;
-    }
-  }
 
   private WaitGraph() {}
 
@@ -134,7 +123,7 @@ final class WaitGraph {
     String cycle;
     try {
       // A virtual thread's entry goes as its wait ends: only platform threads' count and sweep.
-      boolean platform = me.getClass() != VIRTUAL;
+      boolean platform = !VirtualThreads.isVirtual(me);
       if (platform && before == null) {
         SWEEPS.added(WaitGraph::dropEnded);
       } else if (platform && ThreadLocalRandom.current().nextInt(SWEEP_ONE_IN) == 0) {
@@ -191,7 +180,7 @@ final class WaitGraph {
     Object outer = outerOf(wait);
     if (outer != null) {
       WAITS.replace(me, wait, outer);
-    } else if (me.getClass() == VIRTUAL) {
+    } else if (VirtualThreads.isVirtual(me)) {
       WAITS.remove(me, wait);
     } else {
       WAITS.replace(me, wait, NOT_WAITING); // kept for its next wait: see WAITS

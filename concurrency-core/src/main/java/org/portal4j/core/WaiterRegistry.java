@@ -4,22 +4,47 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import org.portal4j.Call;
 import org.portal4j.Waiter;
 
 /**
- * Which waiters are active: per owner thread, innermost last, and per waited call. Entries exist
- * only while a waiter is registered, so finished waiters and their threads are never kept alive.
+ * Which waiters are active: per owner thread, innermost last, and per waited call. A call's entry
+ * exists only while its waiter is registered. A platform thread keeps its entry between its
+ * waiters, as {@link #NO_WAITER}, so that a thread waiting with a waiter again and again (every
+ * {@code FromSync} call) allocates no map node for it; the entries of threads that ended are swept
+ * out ({@link #dropEnded}), so no thread is kept alive for long. A virtual thread's entry goes with
+ * its last waiter.
  */
 final class WaiterRegistry {
 
+  /** The value of a platform thread that has no waiter now. */
+  private static final Object NO_WAITER =
+      new Object() {
+        @Override
+        public String toString() {
+          return "no waiter";
+        }
+      };
+
+  /** The fewest entries added between two sweeps. */
+  private static final int MIN_SWEEP_AT = 64;
+
   /**
-   * Per owner thread: its one waiter (the common case, no list to copy) or an immutable list of
-   * them, innermost last.
+   * One registration in this many that reuses an entry sweeps too, so that the entries of threads
+   * that ended (a pool shut down) go even when no new thread registers a waiter again.
+   */
+  private static final int SWEEP_ONE_IN = 4096;
+
+  /**
+   * Per owner thread: its one waiter (the common case, no list to copy), an immutable list of them,
+   * innermost last, or {@link #NO_WAITER}.
    */
   private final ConcurrentHashMap<Thread, Object> byThread = new ConcurrentHashMap<>();
 
   private final ConcurrentHashMap<Call<?>, Waiter<?>> byCall = new ConcurrentHashMap<>();
+
+  private final SweepPacing sweeps = new SweepPacing(MIN_SWEEP_AT);
 
   /**
    * Registers {@code waiter} for its owner thread and its call.
@@ -32,29 +57,54 @@ final class WaiterRegistry {
       throw new IllegalStateException(
           waiter.call() + " already has a waiter on " + existing.owner().getName());
     }
-    if (byThread.putIfAbsent(waiter.owner(), waiter) != null) {
-      byThread.compute(
-          waiter.owner(),
-          (thread, entry) -> {
-            List<Waiter<?>> copy = new ArrayList<>(listOf(entry));
-            copy.add(waiter);
-            return List.copyOf(copy);
-          });
+    Thread owner = waiter.owner();
+    if (byThread.replace(owner, NO_WAITER, waiter)) { // the entry it kept: nothing to allocate
+      if (ThreadLocalRandom.current().nextInt(SWEEP_ONE_IN) == 0) {
+        sweeps.sweep(this::dropEnded);
+      }
+      return;
     }
+    if (byThread.putIfAbsent(owner, waiter) == null) {
+      if (!VirtualThreads.isVirtual(owner)) {
+        sweeps.added(this::dropEnded);
+      }
+      return;
+    }
+    byThread.compute(
+        owner,
+        (thread, entry) -> {
+          if (entry == null || entry == NO_WAITER) {
+            return waiter;
+          }
+          List<Waiter<?>> copy = new ArrayList<>(listOf(entry));
+          copy.add(waiter);
+          return List.copyOf(copy);
+        });
   }
 
   /** Removes {@code waiter}; harmless if it is not registered. */
   void deregister(Waiter<?> waiter) {
     byCall.remove(waiter.call(), waiter);
-    if (!byThread.remove(waiter.owner(), waiter)) {
-      byThread.computeIfPresent(
-          waiter.owner(),
-          (thread, entry) -> {
-            List<Waiter<?>> copy = new ArrayList<>(listOf(entry));
-            copy.remove(waiter);
-            return copy.isEmpty() ? null : copy.size() == 1 ? copy.get(0) : List.copyOf(copy);
-          });
+    Thread owner = waiter.owner();
+    boolean virtual = VirtualThreads.isVirtual(owner);
+    if (virtual ? byThread.remove(owner, waiter) : byThread.replace(owner, waiter, NO_WAITER)) {
+      return;
     }
+    if (!(byThread.get(owner) instanceof List)) {
+      return; // not there (deregistered already), and a waiter is never registered again
+    }
+    byThread.computeIfPresent(
+        owner,
+        (thread, entry) -> {
+          List<Waiter<?>> copy = new ArrayList<>(listOf(entry));
+          if (!copy.remove(waiter)) {
+            return entry;
+          }
+          if (copy.isEmpty()) {
+            return virtual ? null : NO_WAITER;
+          }
+          return copy.size() == 1 ? copy.get(0) : List.copyOf(copy);
+        });
   }
 
   /** Whether {@code waiter} is registered and its owner has no other waiter; makes nothing. */
@@ -70,10 +120,35 @@ final class WaiterRegistry {
 
   @SuppressWarnings("unchecked")
   private static List<Waiter<?>> listOf(Object entry) {
+    if (entry == NO_WAITER) {
+      return List.of();
+    }
     return entry instanceof Waiter ? List.of((Waiter<?>) entry) : (List<Waiter<?>>) entry;
   }
 
   Optional<Waiter<?>> of(Call<?> call) {
     return Optional.ofNullable(byCall.get(call));
+  }
+
+  /**
+   * Drops the entries of threads that ended and have no waiter ({@link #sweeps} paces it, and one
+   * registration in {@link #SWEEP_ONE_IN} that reuses an entry sweeps too). A thread that ended
+   * registers no more waiters; one it left registered goes with that waiter's call.
+   *
+   * @return how many entries are left
+   */
+  private int dropEnded() {
+    byThread.entrySet().removeIf(e -> e.getValue() == NO_WAITER && !e.getKey().isAlive());
+    return byThread.size();
+  }
+
+  /** How many threads have an entry, with a waiter or not; for tests. */
+  int threadEntries() {
+    return byThread.size();
+  }
+
+  /** Whether {@code thread} has an entry, with a waiter or not; for tests. */
+  boolean hasThreadEntry(Thread thread) {
+    return byThread.containsKey(thread);
   }
 }

@@ -2,6 +2,7 @@ package org.portal4j.core;
 
 import static org.portal4j.model.ModelChecks.check;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,40 @@ public class WaiterModelTest {
   @Test
   void submitAwaitAndTheCallBeingCancelledInEveryInterleaving() {
     Lincheck.runConcurrentTest(ModelChecks.invocations(), () -> scenario(true));
+  }
+
+  /**
+   * The owner registers a nested waiter while the end of its outer waiter's call, on another
+   * thread, deregisters the outer one (it was never awaited): whichever comes first, the owner is
+   * left with exactly the inner waiter, and with none once that goes (the registry keeps a platform
+   * thread's entry between its waiters, and changes it from both threads).
+   */
+  @Test
+  void anOuterWaiterEndingAsTheOwnerRegistersAnotherLeavesExactlyTheOther() {
+    Lincheck.runConcurrentTest(
+        ModelChecks.invocations(),
+        () -> {
+          WaiterRegistry registry = new WaiterRegistry();
+          Thread me = Thread.currentThread();
+          BlockingWaiter<String> before =
+              BlockingWaiter.register(CapturedCall.sync("before", () -> "x"), registry);
+          registry.deregister(before); // the thread's entry is kept, without a waiter
+          CapturedCall<String> outerCall = CapturedCall.sync("outer", () -> "x");
+          BlockingWaiter<String> outer = BlockingWaiter.register(outerCall, registry);
+          Thread runner = new Thread(outerCall::run);
+          runner.start();
+          BlockingWaiter<String> inner =
+              BlockingWaiter.register(CapturedCall.sync("inner", () -> "y"), registry);
+          join(runner);
+          check(registry.of(outerCall).isEmpty(), "the ended outer waiter is still registered");
+          check(
+              List.of(inner).equals(registry.forThread(me)),
+              "the owner's waiters are " + registry.forThread(me) + ", not the inner one alone");
+          check(registry.isOnlyWaiterOfItsOwner(inner), "the inner waiter is not the only one");
+          registry.deregister(inner);
+          registry.deregister(outer); // again: harmless
+          check(registry.forThread(me).isEmpty(), "a waiter is left after both ended");
+        });
   }
 
   private static void scenario(boolean cancel) {
