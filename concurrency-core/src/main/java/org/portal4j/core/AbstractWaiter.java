@@ -16,7 +16,8 @@ import org.portal4j.spi.ThreadBoundPortal;
  * done (and runs) or rejected (and the submitter knows): none is silently dropped. Subclasses
  * decide where and when callbacks run.
  */
-abstract class AbstractWaiter<T extends @Nullable Object> implements Waiter<T>, ThreadBoundPortal {
+abstract class AbstractWaiter<T extends @Nullable Object>
+    implements Waiter<T>, ThreadBoundPortal, CallDoneHook {
 
   final Call<T> call;
   final Thread owner;
@@ -50,7 +51,11 @@ abstract class AbstractWaiter<T extends @Nullable Object> implements Waiter<T>, 
    */
   final void publish() {
     registry.register(this);
-    call.addDoneCallback(done -> onCallDone());
+    if (call instanceof CapturedCall) {
+      ((CapturedCall<T>) call).addDoneHook(this);
+    } else {
+      call.addDoneCallback(done -> callDone());
+    }
   }
 
   /**
@@ -73,7 +78,9 @@ abstract class AbstractWaiter<T extends @Nullable Object> implements Waiter<T>, 
   /** Reacts to the call being done after the lock is released, if waiting had started. */
   abstract void callDoneWhileWaiting();
 
-  private void onCallDone() {
+  /** The waited call is done: once, on the thread that ended it (or at once, if it had). */
+  @Override
+  public final void callDone() {
     List<Call<?>> toCancel = List.of();
     boolean waiting;
     lock.lock();

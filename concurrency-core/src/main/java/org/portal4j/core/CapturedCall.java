@@ -620,20 +620,32 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
       commitFlight(event);
     }
     Node taken = done == null ? null : (Node) DONE.getAndSet(this, CLOSED);
-    Node callbacks = null; // reversed: in the order they were added
+    Node newest = null; // the newest done callback; most calls have one at most
+    Node callbacks = null; // with more, all of them reversed: in the order they were added
     for (Node n = taken; n != null; n = n.next) {
       Object item = n.item;
       if (n.parked) {
         if (item != null) {
           LockSupport.unpark((Thread) item);
         }
+      } else if (newest == null) {
+        newest = n;
       } else {
+        if (callbacks == null) {
+          callbacks = new Node(newest, false, null);
+        }
         callbacks = new Node(n, false, callbacks);
       }
     }
     CallFuture<T> v = view;
     if (v != null) {
       completeView(v);
+    }
+    if (callbacks == null) {
+      if (newest != null) {
+        runClaimed(newest);
+      }
+      return;
     }
     for (Node n = callbacks; n != null; n = n.next) {
       runClaimed((Node) Objects.requireNonNull(n.item, "node"));
@@ -644,9 +656,22 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
   private void runClaimed(Node node) {
     Object callback = node.item;
     if (callback != null && ITEM.compareAndSet(node, callback, null)) {
-      @SuppressWarnings("unchecked")
-      Consumer<? super Call<T>> typed = (Consumer<? super Call<T>>) callback;
-      runSafely(() -> typed.accept(this), "done callback");
+      runDoneCallback(callback);
+    }
+  }
+
+  /** Runs a done callback ({@link Consumer} or {@link CallDoneHook}); what it throws is logged. */
+  private void runDoneCallback(Object callback) {
+    try { // not runSafely: a lambda per callback, on every waited call's path
+      if (callback instanceof CallDoneHook) {
+        ((CallDoneHook) callback).callDone();
+      } else {
+        @SuppressWarnings("unchecked")
+        Consumer<? super Call<T>> typed = (Consumer<? super Call<T>>) callback;
+        typed.accept(this);
+      }
+    } catch (Throwable t) {
+      log.error("A done callback of {} threw; the other callbacks still run", this, t);
     }
   }
 
@@ -1323,9 +1348,18 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     if (callback == null) {
       throw new NullPointerException("callback");
     }
+    addDone(callback);
+  }
+
+  /** {@link #addDoneCallback} for the runtime's waiters: the hook is the callback, no lambda. */
+  void addDoneHook(CallDoneHook hook) {
+    addDone(hook);
+  }
+
+  private void addDone(Object callback) {
     Node node = isDone() ? null : new Node(callback, false, null);
     if (node == null || !push(DONE, node)) {
-      runSafely(() -> callback.accept(this), "done callback"); // done: at once, on this thread
+      runDoneCallback(callback); // done: at once, on this thread
     } else if (state >= COMPLETING) { // the owner may have looked before our push
       awaitPublished();
       runClaimed(node);

@@ -12,6 +12,7 @@ import static org.portal4j.core.CallTestSupport.await;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -412,16 +413,21 @@ class CallCancellationTest {
 
   @Test
   void doneCallbacksRunInTheOrderTheyWereAdded() {
-    Call<String> call = Call.of(() -> "x");
-    List<Integer> order = new CopyOnWriteArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      int n = i;
-      call.addDoneCallback(c -> order.add(n));
+    // From one (run as it is) to several (put in order first): the call ending treats them apart.
+    for (int count = 1; count <= 5; count++) {
+      Call<String> call = Call.of(() -> "x");
+      List<Integer> order = new CopyOnWriteArrayList<>();
+      List<Integer> expected = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int n = i;
+        call.addDoneCallback(c -> order.add(n));
+        expected.add(n);
+      }
+
+      call.run();
+
+      assertEquals(expected, order, count + " done callbacks");
     }
-
-    call.run();
-
-    assertEquals(List.of(0, 1, 2, 3, 4), order);
   }
 
   @Test

@@ -20,6 +20,9 @@ final class NettyLoopPortal extends AbstractLoopPortal {
 
   private final NettyLoop loop;
 
+  /** The last answer of {@link #thread()} for the loop's own thread: asked on every waited call. */
+  private volatile Optional<Thread> ownedView = Optional.empty();
+
   NettyLoopPortal(
       PortalOptions options, String namePrefix, NettyLoop loop, Duration shutdownGrace) {
     super(options, namePrefix, loop, shutdownGrace);
@@ -45,7 +48,15 @@ final class NettyLoopPortal extends AbstractLoopPortal {
   @Override
   public Optional<Thread> thread() {
     Thread owned = loop.thread();
-    return owned != null ? Optional.of(owned) : super.thread();
+    if (owned == null) {
+      return super.thread();
+    }
+    Optional<Thread> view = ownedView;
+    if (view.orElse(null) != owned) {
+      view = Optional.of(owned);
+      ownedView = view;
+    }
+    return view;
   }
 
   @Override

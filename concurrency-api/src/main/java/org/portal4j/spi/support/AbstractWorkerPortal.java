@@ -151,6 +151,12 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   /** The portal's own thread, once made (a thread of its own only). */
   private volatile @Nullable Thread thread;
 
+  /**
+   * {@link #thread}, as {@link #thread()} answers: made once, as the deadlock check asks on every
+   * waited call.
+   */
+  private volatile Optional<Thread> threadView = Optional.empty();
+
   /** The thread running this portal's tasks right now (over an executor only). */
   private volatile @Nullable Thread draining;
 
@@ -658,6 +664,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
           keepingAlive = true;
         }
         thread = t;
+        threadView = Optional.of(t);
         t.start();
       } else {
         executor.execute(this::firstDrain);
@@ -904,7 +911,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
    */
   @Override
   public Optional<Thread> thread() {
-    return Optional.ofNullable(executor == null ? thread : draining);
+    return executor == null ? threadView : Optional.ofNullable(draining);
   }
 
   /** Whether the current thread is running this portal's tasks right now. */
