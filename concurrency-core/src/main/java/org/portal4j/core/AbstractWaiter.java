@@ -54,7 +54,7 @@ abstract class AbstractWaiter<T extends @Nullable Object>
     if (call instanceof CapturedCall) {
       ((CapturedCall<T>) call).addDoneHook(this);
     } else {
-      call.addDoneCallback(done -> callDone());
+      call.addDoneCallback(done -> callEnded());
     }
   }
 
@@ -80,7 +80,7 @@ abstract class AbstractWaiter<T extends @Nullable Object>
 
   /** The waited call is done: once, on the thread that ended it (or at once, if it had). */
   @Override
-  public final void callDone() {
+  public final void callEnded() {
     List<Call<?>> toCancel = List.of();
     boolean waiting;
     lock.lock();

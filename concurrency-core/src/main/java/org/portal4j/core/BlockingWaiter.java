@@ -16,7 +16,7 @@ import org.portal4j.internal.SpinWait;
 /**
  * The runtime's {@link SyncWaiter}: callbacks run on the owner thread inside {@link #await()}.
  *
- * <p>The sync waiters of one thread share one lock and one condition (their {@link Station}), so
+ * <p>The sync waiters of one thread share one lock and one signal count (their {@link Station}), so
  * that the wait the thread is in also runs callbacks sent to the thread's outer waiters (those made
  * before it, which wait further down the stack): a callback sent to an outer waiter while the owner
  * waits in a nested one runs from the nested wait, its own waiter's callbacks first, then the outer
@@ -27,7 +27,8 @@ final class BlockingWaiter<T extends @Nullable Object> extends AbstractWaiter<T>
 
   /**
    * What the sync waiters of one thread share: the lock, and a count of signals its owner parks on.
-   * Only the owner waits; anyone holding the lock signals.
+   * Only the owner waits; anyone holding the lock signals. Package-private, with a timed wait, for
+   * the jcstress test of its handshake ({@code SyncWaiterSignalWakesOwnerTest}).
    */
   static final class Station {
     static final ThreadLocal<Station> OF_THREAD = ThreadLocal.withInitial(Station::new);

@@ -8,5 +8,5 @@ package org.portal4j.core;
 interface CallDoneHook {
 
   /** The call is done; runs like a done callback (once, on the thread that ended the call). */
-  void callDone();
+  void callEnded();
 }

@@ -664,7 +664,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
   private void runDoneCallback(Object callback) {
     try { // not runSafely: a lambda per callback, on every waited call's path
       if (callback instanceof CallDoneHook) {
-        ((CallDoneHook) callback).callDone();
+        ((CallDoneHook) callback).callEnded();
       } else {
         @SuppressWarnings("unchecked")
         Consumer<? super Call<T>> typed = (Consumer<? super Call<T>>) callback;
@@ -1420,7 +1420,8 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
 
   /**
    * One entry of a stack: a parked waiter (its {@link Thread}, null once it gave up), a done
-   * callback ({@link Consumer}) or a cancel callback ({@link Runnable}).
+   * callback ({@link Consumer}, or a runtime waiter's {@link CallDoneHook}) or a cancel callback
+   * ({@link Runnable}); in the lists that put callbacks in order, another node.
    */
   private static final class Node {
     final boolean parked;

@@ -90,9 +90,11 @@ final class WaiterRegistry {
     if (virtual ? byThread.remove(owner, waiter) : byThread.replace(owner, waiter, NO_WAITER)) {
       return;
     }
-    if (!(byThread.get(owner) instanceof List)) {
+    Object now = byThread.get(owner);
+    if (now == null || now == NO_WAITER || (now instanceof Waiter && now != waiter)) {
       return; // not there (deregistered already), and a waiter is never registered again
     }
+    // In a list, or alone again: another waiter of the owner went since the replace above.
     byThread.computeIfPresent(
         owner,
         (thread, entry) -> {

@@ -69,6 +69,32 @@ public class WaiterModelTest {
         });
   }
 
+  /**
+   * Two waiters of one owner deregistered at once from two threads (an async waiter's end on its
+   * loop, a sync waiter's on its owner): both go, and the owner is left with none (a removal that
+   * looked at the entry apart from changing it once left one registered for good).
+   */
+  @Test
+  void twoWaitersOfOneOwnerDeregisteredAtOnceBothGo() {
+    Lincheck.runConcurrentTest(
+        ModelChecks.invocations(),
+        () -> {
+          WaiterRegistry registry = new WaiterRegistry();
+          Thread me = Thread.currentThread();
+          BlockingWaiter<String> first =
+              BlockingWaiter.register(CapturedCall.sync("first", () -> "x"), registry);
+          BlockingWaiter<String> second =
+              BlockingWaiter.register(CapturedCall.sync("second", () -> "y"), registry);
+          Thread other = new Thread(() -> registry.deregister(first));
+          other.start();
+          registry.deregister(second);
+          join(other);
+          check(
+              registry.forThread(me).isEmpty(),
+              "still registered after both ended: " + registry.forThread(me));
+        });
+  }
+
   private static void scenario(boolean cancel) {
     WaiterRegistry registry = new WaiterRegistry();
     BlockingWaiter<?>[] home = new BlockingWaiter<?>[1];

@@ -663,8 +663,8 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
           KeepAlive.acquire();
           keepingAlive = true;
         }
-        thread = t;
         threadView = Optional.of(t);
+        thread = t;
         t.start();
       } else {
         executor.execute(this::firstDrain);
