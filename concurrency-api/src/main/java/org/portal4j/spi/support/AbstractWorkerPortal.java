@@ -121,7 +121,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
    * What the portal's thread runs, in order: calls themselves (no wrapper per call) and plain tasks
    * ({@link Runnable}s that are not calls: see {@link #enqueue}).
    */
-  private final TaskQueue tasks = new TaskQueue();
+  private final TaskQueue tasks;
 
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -225,6 +225,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
                     .incrementAndGet();
     this.daemon = options.daemon();
     this.runOnce = options.runOnce();
+    this.tasks = new TaskQueue(runOnce ? TaskQueue.FEW_TASKS_CHUNK_SIZE : TaskQueue.CHUNK_SIZE);
     this.executor = executor;
   }
 

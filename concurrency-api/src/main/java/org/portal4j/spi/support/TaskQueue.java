@@ -37,6 +37,12 @@ final class TaskQueue {
   static final int CHUNK_SIZE = 256;
 
   /**
+   * Slots per chunk of a queue that takes a few tasks in its life (a run-once portal's: its call,
+   * its shutdown): a full-size first chunk would be most of what such a portal allocates.
+   */
+  static final int FEW_TASKS_CHUNK_SIZE = 4;
+
+  /**
    * Fills a claimed slot whose store threw (a {@link StackOverflowError} in an interpreted store):
    * the consumer skips it instead of waiting for a task that never comes.
    */
