@@ -1,5 +1,6 @@
 package org.portal4j.core;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
@@ -8,9 +9,14 @@ import java.util.function.IntSupplier;
  * When to sweep a registry of threads for the ones that ended ({@link RunningCalls}' slots, {@link
  * WaitGraph}'s entries): after as many additions as the last sweep left entries, and at least a
  * minimum, so the registry holds about twice the live entries and a sweep costs a constant per
- * addition. One sweeper at a time; the others carry on without waiting.
+ * addition; and once in {@value #REUSES_PER_SWEEP} reuses of a kept entry, so that the entries of
+ * threads that ended (a pool shut down) go even when no new thread comes. One sweeper at a time;
+ * the others carry on without waiting.
  */
 final class SweepPacing {
+
+  /** On average, how many reuses of a kept entry come between two sweeps they start. */
+  static final int REUSES_PER_SWEEP = 4096;
 
   private final int minimum;
   private final AtomicInteger added = new AtomicInteger();
@@ -35,6 +41,17 @@ final class SweepPacing {
    */
   void added(IntSupplier sweep) {
     if (added.incrementAndGet() >= sweepAt) {
+      sweep(sweep);
+    }
+  }
+
+  /**
+   * An entry that was kept was used again: sweeps once in about {@value #REUSES_PER_SWEEP} times.
+   *
+   * @param sweep drops the entries of threads that ended; returns how many are left
+   */
+  void reused(IntSupplier sweep) {
+    if (ThreadLocalRandom.current().nextInt(REUSES_PER_SWEEP) == 0) {
       sweep(sweep);
     }
   }

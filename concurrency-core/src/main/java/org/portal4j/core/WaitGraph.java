@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.DeadlockException;
@@ -65,12 +64,6 @@ final class WaitGraph {
   /** The fewest entries added between two sweeps. */
   private static final int MIN_SWEEP_AT = 64;
 
-  /**
-   * One wait in this many that reuses an entry sweeps too, so that the entries of threads that
-   * ended (a pool shut down) go even when no new thread waits again.
-   */
-  private static final int SWEEP_ONE_IN = 4096;
-
   private static final SweepPacing SWEEPS = new SweepPacing(MIN_SWEEP_AT);
 
   private WaitGraph() {}
@@ -126,8 +119,8 @@ final class WaitGraph {
       boolean platform = !VirtualThreads.isVirtual(me);
       if (platform && before == null) {
         SWEEPS.added(WaitGraph::dropEnded);
-      } else if (platform && ThreadLocalRandom.current().nextInt(SWEEP_ONE_IN) == 0) {
-        SWEEPS.sweep(WaitGraph::dropEnded);
+      } else if (platform) {
+        SWEEPS.reused(WaitGraph::dropEnded);
       }
       cycle = cycleThrough(me, false, call, runnerOf(call), neededBy(call));
     } catch (Throwable t) { // a portal's runsOnlyOn, or out of memory: leave no wait behind
@@ -194,11 +187,11 @@ final class WaitGraph {
   }
 
   /**
-   * Drops the entries of threads that ended ({@link #SWEEPS} paces it, and one wait in {@link
-   * #SWEEP_ONE_IN} that reuses an entry sweeps too): the map holds about twice the platform threads
-   * that were alive and had waited at the last sweep, and a thread that ended is kept only until a
-   * later sweep. A thread that ended waits no more, so its entry is not in use (whatever it holds:
-   * a wait it never closed goes too).
+   * Drops the entries of threads that ended ({@link #SWEEPS} paces it, after additions and now and
+   * then as a wait reuses an entry): the map holds about twice the platform threads that were alive
+   * and had waited at the last sweep, and a thread that ended is kept only until a later sweep. A
+   * thread that ended waits no more, so its entry is not in use (whatever it holds: a wait it never
+   * closed goes too).
    *
    * @return how many entries are left
    */

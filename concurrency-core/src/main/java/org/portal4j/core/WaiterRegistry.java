@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
 import org.portal4j.Call;
 import org.portal4j.Waiter;
 
@@ -31,12 +31,6 @@ final class WaiterRegistry {
   private static final int MIN_SWEEP_AT = 64;
 
   /**
-   * One registration in this many that reuses an entry sweeps too, so that the entries of threads
-   * that ended (a pool shut down) go even when no new thread registers a waiter again.
-   */
-  private static final int SWEEP_ONE_IN = 4096;
-
-  /**
    * Per owner thread: its one waiter (the common case, no list to copy), an immutable list of them,
    * innermost last, or {@link #NO_WAITER}.
    */
@@ -45,6 +39,9 @@ final class WaiterRegistry {
   private final ConcurrentHashMap<Call<?>, Waiter<?>> byCall = new ConcurrentHashMap<>();
 
   private final SweepPacing sweeps = new SweepPacing(MIN_SWEEP_AT);
+
+  /** {@link #dropEnded}, made once: a method reference per registration would be 16 bytes. */
+  private final IntSupplier sweep = this::dropEnded;
 
   /**
    * Registers {@code waiter} for its owner thread and its call.
@@ -59,14 +56,12 @@ final class WaiterRegistry {
     }
     Thread owner = waiter.owner();
     if (byThread.replace(owner, NO_WAITER, waiter)) { // the entry it kept: nothing to allocate
-      if (ThreadLocalRandom.current().nextInt(SWEEP_ONE_IN) == 0) {
-        sweeps.sweep(this::dropEnded);
-      }
+      sweeps.reused(sweep);
       return;
     }
     if (byThread.putIfAbsent(owner, waiter) == null) {
       if (!VirtualThreads.isVirtual(owner)) {
-        sweeps.added(this::dropEnded);
+        sweeps.added(sweep);
       }
       return;
     }
@@ -133,9 +128,9 @@ final class WaiterRegistry {
   }
 
   /**
-   * Drops the entries of threads that ended and have no waiter ({@link #sweeps} paces it, and one
-   * registration in {@link #SWEEP_ONE_IN} that reuses an entry sweeps too). A thread that ended
-   * registers no more waiters; one it left registered goes with that waiter's call.
+   * Drops the entries of threads that ended and have no waiter ({@link #sweeps} paces it, after
+   * additions and now and then as a registration reuses an entry). A thread that ended registers no
+   * more waiters; one it left registered goes with that waiter's call.
    *
    * @return how many entries are left
    */

@@ -2,6 +2,7 @@ package org.portal4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The pacing of registry sweeps: a sweep after as many additions as the last sweep left entries (at
- * least the minimum), and one sweeper at a time.
+ * least the minimum), now and then as kept entries are reused, and one sweeper at a time.
  */
 class SweepPacingTest {
 
@@ -55,6 +56,19 @@ class SweepPacingTest {
           return 0;
         });
     assertEquals(0, inner.get());
+  }
+
+  @Test
+  void reusedEntriesSweepNowAndThenThoughNothingIsAdded() {
+    SweepPacing pacing = new SweepPacing(1_000_000); // additions alone would not sweep here
+    AtomicInteger sweeps = new AtomicInteger();
+    int reuses = 100 * SweepPacing.REUSES_PER_SWEEP;
+    for (int i = 0; i < reuses; i++) {
+      pacing.reused(leaving(0, sweeps));
+    }
+    // About 100 expected; none at all has a chance of e^-100, and one per reuse would be a bug.
+    assertTrue(sweeps.get() > 0, "no sweep in " + reuses + " reuses");
+    assertTrue(sweeps.get() < 1_000, sweeps.get() + " sweeps in " + reuses + " reuses");
   }
 
   @Test
