@@ -261,6 +261,8 @@ class CallInterruptHygieneTest {
               return "finished";
             });
     support.runOnNewThread(call);
+    // Running before the interrupt: "left alone" below means still running, not not yet started.
+    CallTestSupport.awaitCondition(call::isRunning, "the call running");
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     AtomicBoolean flagAfterWait = new AtomicBoolean();
     Thread waiter =
@@ -299,6 +301,8 @@ class CallInterruptHygieneTest {
               return "finished";
             });
     support.runOnNewThread(call);
+    // Running before the interrupt: "left alone" below means still running, not not yet started.
+    CallTestSupport.awaitCondition(call::isRunning, "the call running");
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     AtomicBoolean flagAfterWait = new AtomicBoolean();
     Thread waiter =
