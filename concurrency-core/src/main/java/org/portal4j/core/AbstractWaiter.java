@@ -1,7 +1,5 @@
 package org.portal4j.core;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -15,25 +13,28 @@ import org.portal4j.spi.ThreadBoundPortal;
  * the waited call's done hook takes it too. So a callback is either queued before the call is seen
  * done (and runs) or rejected (and the submitter knows): none is silently dropped. Subclasses
  * decide where and when callbacks run.
+ *
+ * <p>A waiter of a {@link CapturedCall} is that hook itself, a node on the call's done stack, and
+ * the registry's entry for the call as long as it is not done: a sync waiter is 48 bytes, and
+ * waiting for a call allocates nothing else. Fields are counted: one more would make every waiter
+ * 56.
  */
-abstract class AbstractWaiter<T extends @Nullable Object>
-    implements Waiter<T>, ThreadBoundPortal, CallDoneHook {
+abstract class AbstractWaiter<T extends @Nullable Object> extends CallDoneHook
+    implements Waiter<T>, ThreadBoundPortal {
 
   final Call<T> call;
   final Thread owner;
   final WaiterRegistry registry;
   final ReentrantLock lock;
 
-  // guarded by lock; most waiters get no callback, so both collections are made on the first one
-  /** Callbacks submitted and not yet handed to whatever runs them. */
-  private @Nullable ArrayDeque<Call<?>> queued;
-
-  /** Callbacks handed over and perhaps not done yet (async ones outlive run()). */
-  private @Nullable List<Call<?>> started;
+  // guarded by lock
+  /** Made on the first callback: most waiters get none. */
+  private @Nullable WaiterCallbacks callbacks;
 
   boolean callDone;
-  private @Nullable List<Call<?>> doneCallbacks; // made on the first one
-  private boolean ended;
+
+  /** Set under the lock; volatile for the registry, which reads it without. */
+  private volatile boolean ended;
 
   AbstractWaiter(Call<T> call, WaiterRegistry registry, ReentrantLock lock) {
     this.call = call;
@@ -43,17 +44,18 @@ abstract class AbstractWaiter<T extends @Nullable Object>
   }
 
   /**
-   * Makes the fully constructed waiter visible (registered for its owner and call), then starts
-   * watching the call; the subclasses' factories call it last. Registered first, so a call that is
-   * done already deregisters it at once.
+   * Makes the fully constructed waiter visible (registered for its owner and call) and watching the
+   * call; the subclasses' factories call it last. Registered first, so a call that is done already
+   * deregisters it at once.
    *
    * @throws IllegalStateException if the call already has a waiter
    */
   final void publish() {
-    registry.register(this);
     if (call instanceof CapturedCall) {
-      ((CapturedCall<T>) call).addDoneHook(this);
+      CapturedCall<T> captured = (CapturedCall<T>) call;
+      captured.doneHookAdded(this, registry.registerAsHook(this, captured));
     } else {
+      registry.register(this);
       call.addDoneCallback(done -> callEnded());
     }
   }
@@ -80,20 +82,14 @@ abstract class AbstractWaiter<T extends @Nullable Object>
 
   /** The waited call is done: once, on the thread that ended it (or at once, if it had). */
   @Override
-  public final void callEnded() {
+  final void callEnded() {
     List<Call<?>> toCancel = List.of();
     boolean waiting;
     lock.lock();
     try {
       callDone = true;
-      if (call.isCancelled() && (queued != null || started != null)) {
-        toCancel = new ArrayList<>();
-        if (queued != null) {
-          toCancel.addAll(queued);
-        }
-        if (started != null) {
-          toCancel.addAll(started);
-        }
+      if (call.isCancelled() && callbacks != null) {
+        toCancel = callbacks.queuedAndStarted();
       }
       waiting = callDoneLocked();
     } finally {
@@ -107,6 +103,11 @@ abstract class AbstractWaiter<T extends @Nullable Object>
     } else {
       registry.deregister(this);
     }
+  }
+
+  /** Whether waiting has ended: the waiter holds its call no more. */
+  final boolean hasEnded() {
+    return ended;
   }
 
   @Override
@@ -132,49 +133,34 @@ abstract class AbstractWaiter<T extends @Nullable Object>
     return callback;
   }
 
+  /** The waiter's callbacks, made now if they were not; the lock is held. */
+  private WaiterCallbacks callbacksLocked() {
+    WaiterCallbacks c = callbacks;
+    if (c == null) {
+      c = new WaiterCallbacks();
+      callbacks = c;
+    }
+    return c;
+  }
+
   /** Queues a submitted callback; the lock is held. */
   final void queueLocked(Call<?> callback) {
-    if (queued == null) {
-      queued = new ArrayDeque<>(2);
-    }
-    queued.add(callback);
+    callbacksLocked().queue(callback);
   }
 
   /** Whether a submitted callback waits to be handed over; the lock is held. */
   final boolean hasQueuedLocked() {
-    return queued != null && !queued.isEmpty();
+    return callbacks != null && callbacks.hasQueued();
   }
 
   /** Takes the next queued callback and records it as handed over, or null; the lock is held. */
   final @Nullable Call<?> takeQueuedLocked() {
-    Call<?> next = queued == null ? null : queued.poll();
-    if (next != null) {
-      markStarted(next);
-    }
-    return next;
+    return callbacks == null ? null : callbacks.takeQueued();
   }
 
   /** Takes every queued callback, in order, and records them as handed over; the lock is held. */
   final List<Call<?>> takeAllQueuedLocked() {
-    if (queued == null || queued.isEmpty()) {
-      return List.of();
-    }
-    List<Call<?>> taken = new ArrayList<>(queued);
-    queued.clear();
-    for (Call<?> callback : taken) {
-      markStarted(callback);
-    }
-    return taken;
-  }
-
-  /** Records {@code callback} as handed over; the lock is held. */
-  private void markStarted(Call<?> callback) {
-    if (started == null) {
-      started = new ArrayList<>(2);
-    } else {
-      started.removeIf(Call::isDone);
-    }
-    started.add(callback);
+    return callbacks == null ? List.of() : callbacks.takeAllQueued();
   }
 
   /**
@@ -183,14 +169,7 @@ abstract class AbstractWaiter<T extends @Nullable Object>
    * @param forget whether to forget them too
    */
   final List<Call<?>> startedLocked(boolean forget) {
-    if (started == null || started.isEmpty()) {
-      return List.of();
-    }
-    List<Call<?>> copy = new ArrayList<>(started);
-    if (forget) {
-      started.clear();
-    }
-    return copy;
+    return callbacks == null ? List.of() : callbacks.started(forget);
   }
 
   @Override
@@ -205,10 +184,7 @@ abstract class AbstractWaiter<T extends @Nullable Object>
             "Cannot add a done callback to the waiter of " + call + ": waiting has ended");
       }
       callback.setRunner(this);
-      if (doneCallbacks == null) {
-        doneCallbacks = new ArrayList<>(2);
-      }
-      doneCallbacks.add(callback);
+      callbacksLocked().addDone(callback);
     } finally {
       lock.unlock();
     }
@@ -219,9 +195,7 @@ abstract class AbstractWaiter<T extends @Nullable Object>
     lock.lock();
     try {
       ended = true;
-      List<Call<?>> callbacks = doneCallbacks;
-      doneCallbacks = null;
-      return callbacks == null ? List.of() : callbacks;
+      return callbacks == null ? List.of() : callbacks.takeDone();
     } finally {
       lock.unlock();
     }

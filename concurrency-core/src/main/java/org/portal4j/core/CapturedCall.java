@@ -1351,9 +1351,42 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     addDone(callback);
   }
 
-  /** {@link #addDoneCallback} for the runtime's waiters: the hook is the callback, no lambda. */
-  void addDoneHook(CallDoneHook hook) {
-    addDone(hook);
+  /**
+   * Pushes a runtime waiter's hook onto the done stack, where {@link #finish()} runs it. The hook
+   * is its own node, so watching the call allocates nothing. A hook is pushed once at most; {@link
+   * #doneHookAdded} must follow.
+   *
+   * @return whether it was pushed; false if the call is done
+   */
+  boolean pushDoneHook(CallDoneHook hook) {
+    return !isDone() && push(DONE, hook);
+  }
+
+  /**
+   * Ends what {@link #pushDoneHook} began, as {@link #addDoneCallback} does: a hook that was not
+   * pushed runs now; a pushed one runs here if the owner may have looked at the stack before the
+   * push. Either way it runs once.
+   */
+  void doneHookAdded(CallDoneHook hook, boolean pushed) {
+    if (!pushed) {
+      runClaimed(hook);
+    } else if (state >= COMPLETING) {
+      awaitPublished();
+      runClaimed(hook);
+    }
+  }
+
+  /** Takes back a pushed hook that must never run (its waiter was refused). */
+  void withdrawDoneHook(CallDoneHook hook) {
+    if (ITEM.compareAndSet(hook, hook, null)) {
+      unlinkAbandoned();
+    }
+  }
+
+  /** The newest hook on the done stack that has not run or been withdrawn; null once done. */
+  @Nullable CallDoneHook newestDoneHook() {
+    Node head = done;
+    return head == CLOSED || head == null ? null : CallDoneHook.pendingFrom(head);
   }
 
   private void addDone(Object callback) {
@@ -1420,10 +1453,11 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
 
   /**
    * One entry of a stack: a parked waiter (its {@link Thread}, null once it gave up), a done
-   * callback ({@link Consumer}, or a runtime waiter's {@link CallDoneHook}) or a cancel callback
-   * ({@link Runnable}); in the lists that put callbacks in order, another node.
+   * callback ({@link Consumer}, or a runtime waiter's {@link CallDoneHook}, which is its own node)
+   * or a cancel callback ({@link Runnable}); in the lists that put callbacks in order, another
+   * node. Package-private only so that {@link CallDoneHook} can extend it.
    */
-  private static final class Node {
+  static class Node {
     final boolean parked;
     volatile @Nullable Object item;
     volatile @Nullable Node next;

@@ -5,13 +5,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.Waiter;
 
 /**
  * Which waiters are active: per owner thread, innermost last, and per waited call. A call's entry
- * exists only while its waiter is registered. A platform thread keeps its entry between its
- * waiters, as {@link #NO_WAITER}, so that a thread waiting with a waiter again and again (every
+ * exists only while its waiter is registered: for a {@link CapturedCall} that is not done, it is
+ * the waiter itself, as the hook on the call's done stack that it needs anyway ({@link
+ * #registerAsHook}); otherwise a node of {@link #byCall}. A platform thread keeps its entry between
+ * its waiters, as {@link #NO_WAITER}, so that a thread waiting with a waiter again and again (every
  * {@code FromSync} call) allocates no map node for it; the entries of threads that ended are swept
  * out ({@link #dropEnded}), so no thread is kept alive for long. A virtual thread's entry goes with
  * its last waiter.
@@ -36,6 +39,10 @@ final class WaiterRegistry {
    */
   private final ConcurrentHashMap<Thread, Object> byThread = new ConcurrentHashMap<>();
 
+  /**
+   * The waiters of calls that are not a {@link CapturedCall}, and of captured calls that were done
+   * when the waiter came: empty on the hot path.
+   */
   private final ConcurrentHashMap<Call<?>, Waiter<?>> byCall = new ConcurrentHashMap<>();
 
   private final SweepPacing sweeps = new SweepPacing(MIN_SWEEP_AT);
@@ -44,16 +51,69 @@ final class WaiterRegistry {
   private final IntSupplier sweep = this::dropEnded;
 
   /**
-   * Registers {@code waiter} for its owner thread and its call.
+   * Registers {@code waiter} for its owner thread and its call, in {@link #byCall}: for calls that
+   * are not a {@link CapturedCall}, whose waiters watch them by a done callback.
    *
    * @throws IllegalStateException if the call already has a waiter
    */
   void register(Waiter<?> waiter) {
     Waiter<?> existing = byCall.putIfAbsent(waiter.call(), waiter);
     if (existing != null) {
-      throw new IllegalStateException(
-          waiter.call() + " already has a waiter on " + existing.owner().getName());
+      throw alreadyWaitedFor(waiter, existing);
     }
+    registerForThread(waiter);
+  }
+
+  /**
+   * Registers the waiter of a {@link CapturedCall} for its owner thread and its call. While the
+   * call is not done, the waiter's entry for the call is its hook on the call's done stack, which
+   * it needs anyway to hear the call end: no map node per call. Waiters registered for a call that
+   * is done already meet in {@link #byCall}.
+   *
+   * <p>One waiter per call: a waiter that finds below its own hook an older one whose waiter holds
+   * the call ({@link #holdsItsCall}) withdraws its hook and is refused, so of two registering at
+   * once, the one pushed first wins. (Should a third, older waiter go while both look, both may be
+   * refused.) A waiter is registered for its thread only once it holds its call, so a refused one
+   * is never seen there.
+   *
+   * @return whether the waiter's hook was pushed ({@link CapturedCall#doneHookAdded} must follow)
+   * @throws IllegalStateException if the call already has a waiter
+   */
+  boolean registerAsHook(AbstractWaiter<?> waiter, CapturedCall<?> call) {
+    if (call.pushDoneHook(waiter)) {
+      for (CallDoneHook h = waiter.nextPendingHook(); h != null; h = h.nextPendingHook()) {
+        if (holdsItsCall(h)) {
+          call.withdrawDoneHook(waiter);
+          throw alreadyWaitedFor(waiter, (AbstractWaiter<?>) h);
+        }
+      }
+      registerForThread(waiter);
+      if (waiter.item == null) { // its hook ran: the call ended, and may have deregistered it first
+        deregisterForThread(waiter); // (nothing awaits it yet, so it was not to stay)
+      }
+      return true;
+    }
+    // Done. A waiter that held the call as it ended is registered for its thread, until it ends.
+    Waiter<?> existing = byCall.putIfAbsent(call, waiter);
+    if (existing == null) {
+      existing = registeredWaiterOf(call, waiter);
+      if (existing != null) {
+        byCall.remove(call, waiter);
+      }
+    }
+    if (existing != null) {
+      throw alreadyWaitedFor(waiter, existing);
+    }
+    registerForThread(waiter);
+    return false;
+  }
+
+  private static IllegalStateException alreadyWaitedFor(Waiter<?> waiter, Waiter<?> existing) {
+    return new IllegalStateException(
+        waiter.call() + " already has a waiter on " + existing.owner().getName());
+  }
+
+  private void registerForThread(Waiter<?> waiter) {
     Thread owner = waiter.owner();
     if (byThread.replace(owner, NO_WAITER, waiter)) { // the entry it kept: nothing to allocate
       sweeps.reused(sweep);
@@ -77,9 +137,20 @@ final class WaiterRegistry {
         });
   }
 
-  /** Removes {@code waiter}; harmless if it is not registered. */
+  /**
+   * Removes {@code waiter}; harmless if it is not registered. A waiter whose entry for its call is
+   * its hook leaves the call once the hook ran or the waiter ended ({@link
+   * AbstractWaiter#endWaiting}), which comes before this whenever a waiter stops before its call is
+   * done.
+   */
   void deregister(Waiter<?> waiter) {
-    byCall.remove(waiter.call(), waiter);
+    deregisterForThread(waiter); // first: one in byCall is registered for its thread too
+    if (!byCall.isEmpty()) { // empty on the hot path: no hash of the call to compute
+      byCall.remove(waiter.call(), waiter);
+    }
+  }
+
+  private void deregisterForThread(Waiter<?> waiter) {
     Thread owner = waiter.owner();
     boolean virtual = VirtualThreads.isVirtual(owner);
     if (virtual ? byThread.remove(owner, waiter) : byThread.replace(owner, waiter, NO_WAITER)) {
@@ -104,6 +175,40 @@ final class WaiterRegistry {
         });
   }
 
+  /**
+   * Whether {@code hook}, found on a call's done stack and not run, is a waiter of this registry
+   * that holds its call: it was not refused, and it did not end (a waiter that stops waiting for a
+   * call that is not done leaves it to another, as one refused by the deadlock check does).
+   */
+  private boolean holdsItsCall(CallDoneHook hook) {
+    if (!(hook instanceof AbstractWaiter)) {
+      return false;
+    }
+    AbstractWaiter<?> waiter = (AbstractWaiter<?>) hook;
+    return waiter.registry == this && hook.item != null && !waiter.hasEnded();
+  }
+
+  /** The waiter registered for {@code call} besides {@code except}, found by its hook or thread. */
+  private @Nullable Waiter<?> registeredWaiterOf(CapturedCall<?> call, @Nullable Waiter<?> except) {
+    for (CallDoneHook h = call.newestDoneHook(); h != null; h = h.nextPendingHook()) {
+      if (h != except && holdsItsCall(h)) {
+        return (AbstractWaiter<?>) h;
+      }
+    }
+    if (!call.isDone()) {
+      return null;
+    }
+    // Rare: a diagnostic, or a waiter made for a call that is done.
+    for (Object entry : byThread.values()) {
+      for (Waiter<?> w : listOf(entry)) {
+        if (w.call() == call && w != except) {
+          return w;
+        }
+      }
+    }
+    return null;
+  }
+
   /** Whether {@code waiter} is registered and its owner has no other waiter; makes nothing. */
   boolean isOnlyWaiterOfItsOwner(Waiter<?> waiter) {
     return byThread.get(waiter.owner()) == waiter;
@@ -124,7 +229,11 @@ final class WaiterRegistry {
   }
 
   Optional<Waiter<?>> of(Call<?> call) {
-    return Optional.ofNullable(byCall.get(call));
+    Waiter<?> waiter = byCall.isEmpty() ? null : byCall.get(call);
+    if (waiter == null && call instanceof CapturedCall) {
+      waiter = registeredWaiterOf((CapturedCall<?>) call, null);
+    }
+    return Optional.ofNullable(waiter);
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.portal4j.model.ModelChecks.check;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jetbrains.lincheck.Lincheck;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.portal4j.model.ModelChecks;
 
@@ -93,6 +94,81 @@ public class WaiterModelTest {
               registry.forThread(me).isEmpty(),
               "still registered after both ended: " + registry.forThread(me));
         });
+  }
+
+  /**
+   * Two threads make a waiter for one call at once (DESIGN.md: one waiter per call; a second one
+   * throws {@code IllegalStateException}). A waiter's entry for a call that is not done is its hook
+   * on the call's done stack, not a map node: exactly one is accepted, it is the call's waiter, and
+   * the refused one leaves nothing behind, for its thread or on the call (its hook never runs).
+   */
+  @Test
+  void twoWaitersForOneCallAtOnceExactlyOneIsAccepted() {
+    Lincheck.runConcurrentTest(
+        ModelChecks.invocations(),
+        () -> {
+          WaiterRegistry registry = new WaiterRegistry();
+          CapturedCall<String> call = CapturedCall.sync("waited", () -> "x");
+          BlockingWaiter<?>[] made = new BlockingWaiter<?>[2];
+          Thread other = new Thread(() -> made[1] = registerOrNull(call, registry));
+          other.start();
+          made[0] = registerOrNull(call, registry);
+          join(other);
+          check(
+              (made[0] == null) != (made[1] == null),
+              "accepted: " + (made[0] != null) + ", " + (made[1] != null));
+          BlockingWaiter<?> accepted = made[0] != null ? made[0] : made[1];
+          Thread refusedOwner = made[0] != null ? other : Thread.currentThread();
+          check(registry.of(call).orElse(null) == accepted, "the call's waiter is not the one");
+          check(registry.forThread(refusedOwner).isEmpty(), "the refused waiter is registered");
+          check(call.newestDoneHook() == accepted, "a refused waiter's hook is still on the call");
+          check(accepted.nextPendingHook() == null, "a refused waiter's hook is still on the call");
+        });
+  }
+
+  /**
+   * The same, while a third thread runs the call, so either waiter may find it done (then waiters
+   * meet in a map) or see it end after its hook was pushed (then the call's end deregisters the
+   * waiter, which never awaited). At least one is accepted; two are accepted only one after the
+   * other (the first ended with the call before the second looked), never both registered at once.
+   */
+  @Test
+  void twoWaitersForOneCallAsItEndsNeverBothRegistered() {
+    Lincheck.runConcurrentTest(
+        ModelChecks.invocations(),
+        () -> {
+          WaiterRegistry registry = new WaiterRegistry();
+          CapturedCall<String> call = CapturedCall.sync("waited", () -> "x");
+          BlockingWaiter<?>[] made = new BlockingWaiter<?>[2];
+          boolean[] bothAtOnce = new boolean[1];
+          Thread other = new Thread(() -> made[1] = registerOrNull(call, registry));
+          Thread runner = new Thread(call::run);
+          other.start();
+          runner.start();
+          made[0] = registerOrNull(call, registry);
+          if (made[0] != null && made[1] != null) {
+            bothAtOnce[0] =
+                registry.forThread(other).contains(made[1])
+                    && registry.forThread(Thread.currentThread()).contains(made[0]);
+          }
+          join(other);
+          join(runner);
+          check(made[0] != null || made[1] != null, "both waiters were refused");
+          check(!bothAtOnce[0], "two waiters registered for one call at once");
+          check(registry.of(call).isEmpty(), "a waiter of the done call is still registered");
+          check(registry.forThread(other).isEmpty(), "a waiter is still registered");
+          check(
+              registry.forThread(Thread.currentThread()).isEmpty(), "a waiter is still registered");
+        });
+  }
+
+  private static @Nullable BlockingWaiter<String> registerOrNull(
+      CapturedCall<String> call, WaiterRegistry registry) {
+    try {
+      return BlockingWaiter.register(call, registry);
+    } catch (IllegalStateException refused) {
+      return null;
+    }
   }
 
   private static void scenario(boolean cancel) {
