@@ -12,8 +12,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.ContextKey;
@@ -163,11 +163,11 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   /** The call whose run() is on the stack right now: written per call, so off the shared line. */
   private final RunningCallSlot running = RunningCallSlot.create();
 
-  /**
-   * A thread of its own: set while it parks, so that a submitter knows to unpark it; cleared by the
-   * first submitter that does, so that the others do not.
-   */
-  private final AtomicBoolean idle = new AtomicBoolean();
+  /** A thread of its own: how it parks while the queue is empty, and how a submitter wakes it. */
+  private final IdleWake idle = new IdleWake();
+
+  /** A thread of its own: whether it has a task, or has ended, as it is about to park. */
+  private final BooleanSupplier taskOrEnd = this::hasTaskOrEnded;
 
   /** Over an executor: what it runs for each drain after the first, made once. */
   private final Runnable drainTask = this::drain;
@@ -932,13 +932,7 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
   /** Wakes whatever drains the queue, if it may be idle. Never under the lock. */
   private void wake() {
     if (executor == null) {
-      // Only the submitter that finds the thread idle first unparks it: one wake-up per park.
-      if (idle.get() && idle.compareAndSet(true, false)) {
-        Thread t = thread;
-        if (t != null) {
-          LockSupport.unpark(t);
-        }
-      }
+      idle.wake();
     } else if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
       scheduleDrain();
     }
@@ -976,17 +970,12 @@ public abstract class AbstractWorkerPortal implements WorkerPortal, ThreadBoundP
       if (spinForTasks()) {
         continue;
       }
-      idle.set(true);
-      // Written idle before looking: a submitter queues before it looks at idle, so one of us
-      // sees the other.
-      if (tasks.isEmpty() && state != State.TERMINATED) {
-        LockSupport.park(this);
-        // An interrupt that reached the idle thread belongs to no call: it was a wake-up. Left
-        // set, it would make every park return at once and the idle thread spin.
-        Thread.interrupted();
-      }
-      idle.set(false);
+      idle.parkUnless(taskOrEnd, this, 0);
     }
+  }
+
+  private boolean hasTaskOrEnded() {
+    return !tasks.isEmpty() || state == State.TERMINATED;
   }
 
   /**
