@@ -33,8 +33,26 @@ abstract class AbstractWaiter<T extends @Nullable Object> extends CallDoneHook
 
   boolean callDone;
 
-  /** Set under the lock; volatile for the registry, which reads it without. */
-  private volatile boolean ended;
+  /** {@link #hold()}: {@link #publish} has not decided yet whether the waiter holds its call. */
+  static final byte DECIDING = 0;
+
+  /** {@link #hold()}: the waiter holds its call, the one waiter it may have. */
+  static final byte HOLDS = 1;
+
+  /**
+   * {@link #hold()}: its waiting ended. Before its call was done, it left the call to another;
+   * after, it holds the call until it is deregistered, running its done callbacks.
+   */
+  static final byte ENDED = 2;
+
+  /** {@link #hold()}: the waiter was refused: another one holds its call. */
+  static final byte REFUSED = 3;
+
+  /**
+   * {@link #DECIDING}, {@link #HOLDS}, {@link #ENDED} or {@link #REFUSED}. Written by the owner
+   * (under the lock once published); volatile for the registry, which reads it without.
+   */
+  private volatile byte hold;
 
   AbstractWaiter(Call<T> call, WaiterRegistry registry, ReentrantLock lock) {
     this.call = call;
@@ -56,6 +74,7 @@ abstract class AbstractWaiter<T extends @Nullable Object> extends CallDoneHook
       captured.doneHookAdded(this, registry.registerAsHook(this, captured));
     } else {
       registry.register(this);
+      decided(true);
       call.addDoneCallback(done -> callEnded());
     }
   }
@@ -105,9 +124,14 @@ abstract class AbstractWaiter<T extends @Nullable Object> extends CallDoneHook
     }
   }
 
-  /** Whether waiting has ended: the waiter holds its call no more. */
-  final boolean hasEnded() {
-    return ended;
+  /** {@link #DECIDING}, {@link #HOLDS}, {@link #ENDED} or {@link #REFUSED}. */
+  final byte hold() {
+    return hold;
+  }
+
+  /** The registry decided: the waiter holds its call ({@code true}), or it is refused. */
+  final void decided(boolean holds) {
+    hold = holds ? HOLDS : REFUSED;
   }
 
   @Override
@@ -179,7 +203,7 @@ abstract class AbstractWaiter<T extends @Nullable Object> extends CallDoneHook
     }
     lock.lock();
     try {
-      if (ended) {
+      if (hold >= ENDED) {
         throw new IllegalStateException(
             "Cannot add a done callback to the waiter of " + call + ": waiting has ended");
       }
@@ -194,7 +218,7 @@ abstract class AbstractWaiter<T extends @Nullable Object> extends CallDoneHook
   final List<Call<?>> endWaiting() {
     lock.lock();
     try {
-      ended = true;
+      hold = ENDED;
       return callbacks == null ? List.of() : callbacks.takeDone();
     } finally {
       lock.unlock();

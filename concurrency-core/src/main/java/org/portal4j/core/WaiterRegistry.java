@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
@@ -45,6 +46,14 @@ final class WaiterRegistry {
    */
   private final ConcurrentHashMap<Call<?>, Waiter<?>> byCall = new ConcurrentHashMap<>();
 
+  /**
+   * At least the number of entries in {@link #byCall}: counted up before an entry goes in, down
+   * after it went. Zero tells {@link #deregister} that no entry can be a waiter's own without the
+   * hash of its call ({@code isEmpty()} could read zero for a moment while another thread changes
+   * the map).
+   */
+  private final AtomicInteger byCallEntries = new AtomicInteger();
+
   private final SweepPacing sweeps = new SweepPacing(MIN_SWEEP_AT);
 
   /** {@link #dropEnded}, made once: a method reference per registration would be 16 bytes. */
@@ -57,7 +66,7 @@ final class WaiterRegistry {
    * @throws IllegalStateException if the call already has a waiter
    */
   void register(Waiter<?> waiter) {
-    Waiter<?> existing = byCall.putIfAbsent(waiter.call(), waiter);
+    Waiter<?> existing = putForCall(waiter.call(), waiter);
     if (existing != null) {
       throw alreadyWaitedFor(waiter, existing);
     }
@@ -70,42 +79,86 @@ final class WaiterRegistry {
    * it needs anyway to hear the call end: no map node per call. Waiters registered for a call that
    * is done already meet in {@link #byCall}.
    *
-   * <p>One waiter per call: a waiter that finds below its own hook an older one whose waiter holds
-   * the call ({@link #holdsItsCall}) withdraws its hook and is refused, so of two registering at
-   * once, the one pushed first wins. (Should a third, older waiter go while both look, both may be
-   * refused.) A waiter is registered for its thread only once it holds its call, so a refused one
-   * is never seen there.
+   * <p>One waiter per call. The waiter is registered for its thread first, {@link
+   * AbstractWaiter#DECIDING}; then its hook is pushed, and it holds the call unless an older hook
+   * below its own holds it ({@link #holds}, which waits out a waiter still deciding). Of two
+   * registering at once, the one pushed first holds the call. A waiter that comes once the call is
+   * done holds it unless another one does: one that came before the end and is still registered for
+   * its thread, or one that came after it and met it in {@link #byCall} first. A refused waiter is
+   * marked {@link AbstractWaiter#REFUSED} before anything else, so that no one waits for it; until
+   * then, {@link #forThread} may list it.
    *
    * @return whether the waiter's hook was pushed ({@link CapturedCall#doneHookAdded} must follow)
    * @throws IllegalStateException if the call already has a waiter
    */
   boolean registerAsHook(AbstractWaiter<?> waiter, CapturedCall<?> call) {
-    if (call.pushDoneHook(waiter)) {
-      for (CallDoneHook h = waiter.nextPendingHook(); h != null; h = h.nextPendingHook()) {
-        if (holdsItsCall(h)) {
-          call.withdrawDoneHook(waiter);
-          throw alreadyWaitedFor(waiter, (AbstractWaiter<?>) h);
-        }
-      }
-      registerForThread(waiter);
-      if (waiter.item == null) { // its hook ran: the call ended, and may have deregistered it first
-        deregisterForThread(waiter); // (nothing awaits it yet, so it was not to stay)
-      }
-      return true;
+    registerForThread(waiter); // first: the call's end deregisters it after this, never before
+    boolean pushed = false;
+    Waiter<?> holder;
+    try {
+      pushed = call.pushDoneHook(waiter);
+      holder = pushed ? olderHolder(waiter) : holderOfDoneCall(call, waiter);
+    } catch (Throwable t) { // decided all the same: whoever waits for the decision goes on
+      refuse(waiter, call, pushed);
+      throw t;
     }
-    // Done. A waiter that held the call as it ended is registered for its thread, until it ends.
+    if (holder != null) {
+      refuse(waiter, call, pushed);
+      throw alreadyWaitedFor(waiter, holder);
+    }
+    waiter.decided(true);
+    return pushed;
+  }
+
+  /** The holder of the call among the hooks older than {@code waiter}'s, or null. */
+  private @Nullable AbstractWaiter<?> olderHolder(AbstractWaiter<?> waiter) {
+    for (CallDoneHook h = waiter.nextPendingHook(); h != null; h = h.nextPendingHook()) {
+      if (holds(h, true)) {
+        return (AbstractWaiter<?>) h;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * For a waiter that comes once {@code call} is done: the waiter that holds the call, or null once
+   * {@code waiter} has its entry in {@link #byCall}. A waiter that held the call as it ended is on
+   * no stack any more, but registered for its thread until it ends.
+   */
+  private @Nullable Waiter<?> holderOfDoneCall(CapturedCall<?> call, AbstractWaiter<?> waiter) {
+    Waiter<?> holder = putForCall(call, waiter);
+    if (holder == null) {
+      holder = holderAmongThreads(call, waiter, true);
+      if (holder != null) {
+        removeForCall(call, waiter);
+      }
+    }
+    return holder;
+  }
+
+  private void refuse(AbstractWaiter<?> waiter, CapturedCall<?> call, boolean pushed) {
+    waiter.decided(false);
+    if (pushed) {
+      call.withdrawDoneHook(waiter);
+    } else {
+      removeForCall(call, waiter);
+    }
+    deregisterForThread(waiter);
+  }
+
+  private @Nullable Waiter<?> putForCall(Call<?> call, Waiter<?> waiter) {
+    byCallEntries.incrementAndGet();
     Waiter<?> existing = byCall.putIfAbsent(call, waiter);
-    if (existing == null) {
-      existing = registeredWaiterOf(call, waiter);
-      if (existing != null) {
-        byCall.remove(call, waiter);
-      }
-    }
     if (existing != null) {
-      throw alreadyWaitedFor(waiter, existing);
+      byCallEntries.decrementAndGet();
     }
-    registerForThread(waiter);
-    return false;
+    return existing;
+  }
+
+  private void removeForCall(Call<?> call, Waiter<?> waiter) {
+    if (byCall.remove(call, waiter)) {
+      byCallEntries.decrementAndGet();
+    }
   }
 
   private static IllegalStateException alreadyWaitedFor(Waiter<?> waiter, Waiter<?> existing) {
@@ -145,8 +198,8 @@ final class WaiterRegistry {
    */
   void deregister(Waiter<?> waiter) {
     deregisterForThread(waiter); // first: one in byCall is registered for its thread too
-    if (!byCall.isEmpty()) { // empty on the hot path: no hash of the call to compute
-      byCall.remove(waiter.call(), waiter);
+    if (byCallEntries.get() > 0) { // none on the hot path: no hash of the call to compute
+      removeForCall(waiter.call(), waiter);
     }
   }
 
@@ -176,32 +229,47 @@ final class WaiterRegistry {
   }
 
   /**
-   * Whether {@code hook}, found on a call's done stack and not run, is a waiter of this registry
-   * that holds its call: it was not refused, and it did not end (a waiter that stops waiting for a
-   * call that is not done leaves it to another, as one refused by the deadlock check does).
+   * Whether {@code hook} is a waiter of this registry that holds its call: it was not refused, and
+   * its waiting did not end, or ended once the call was done and it is still registered (running
+   * its done callbacks). One still deciding is waited out when {@code decide} (its decision is a
+   * few steps away and never waits for the asker: a waiter waits only for older hooks, or, once the
+   * call is done, only the one that took its {@link #byCall} entry), and passed over otherwise (a
+   * diagnostic does not wait).
    */
-  private boolean holdsItsCall(CallDoneHook hook) {
-    if (!(hook instanceof AbstractWaiter)) {
+  private boolean holds(Object hook, boolean decide) {
+    if (!(hook instanceof AbstractWaiter) || ((AbstractWaiter<?>) hook).registry != this) {
       return false;
     }
     AbstractWaiter<?> waiter = (AbstractWaiter<?>) hook;
-    return waiter.registry == this && hook.item != null && !waiter.hasEnded();
+    byte hold = waiter.hold();
+    for (int spins = 0; hold == AbstractWaiter.DECIDING && decide; spins++) {
+      if (spins < 64) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield(); // its thread may have lost its core
+      }
+      hold = waiter.hold();
+    }
+    if (hold == AbstractWaiter.ENDED) {
+      return waiter.call.isDone() && isRegisteredForThread(waiter);
+    }
+    return hold == AbstractWaiter.HOLDS;
   }
 
-  /** The waiter registered for {@code call} besides {@code except}, found by its hook or thread. */
-  private @Nullable Waiter<?> registeredWaiterOf(CapturedCall<?> call, @Nullable Waiter<?> except) {
-    for (CallDoneHook h = call.newestDoneHook(); h != null; h = h.nextPendingHook()) {
-      if (h != except && holdsItsCall(h)) {
-        return (AbstractWaiter<?>) h;
-      }
-    }
-    if (!call.isDone()) {
-      return null;
-    }
-    // Rare: a diagnostic, or a waiter made for a call that is done.
+  private boolean isRegisteredForThread(Waiter<?> waiter) {
+    Object entry = byThread.get(waiter.owner());
+    return entry == waiter || (entry instanceof List && ((List<?>) entry).contains(waiter));
+  }
+
+  /**
+   * The waiter of {@code call} registered for its thread that holds it, besides {@code except}; for
+   * a call that is done (rare: a diagnostic, or a waiter made for a call that is done).
+   */
+  private @Nullable Waiter<?> holderAmongThreads(
+      CapturedCall<?> call, @Nullable Waiter<?> except, boolean decide) {
     for (Object entry : byThread.values()) {
       for (Waiter<?> w : listOf(entry)) {
-        if (w.call() == call && w != except) {
+        if (w.call() == call && w != except && holds(w, decide)) {
           return w;
         }
       }
@@ -229,9 +297,17 @@ final class WaiterRegistry {
   }
 
   Optional<Waiter<?>> of(Call<?> call) {
-    Waiter<?> waiter = byCall.isEmpty() ? null : byCall.get(call);
+    Waiter<?> waiter = byCallEntries.get() > 0 ? byCall.get(call) : null;
     if (waiter == null && call instanceof CapturedCall) {
-      waiter = registeredWaiterOf((CapturedCall<?>) call, null);
+      CapturedCall<?> captured = (CapturedCall<?>) call;
+      for (CallDoneHook h = captured.newestDoneHook(); h != null; h = h.nextPendingHook()) {
+        if (holds(h, false)) {
+          return Optional.of((AbstractWaiter<?>) h);
+        }
+      }
+      if (captured.isDone()) {
+        waiter = holderAmongThreads(captured, null, false);
+      }
     }
     return Optional.ofNullable(waiter);
   }

@@ -129,8 +129,9 @@ public class WaiterModelTest {
   /**
    * The same, while a third thread runs the call, so either waiter may find it done (then waiters
    * meet in a map) or see it end after its hook was pushed (then the call's end deregisters the
-   * waiter, which never awaited). At least one is accepted; two are accepted only one after the
-   * other (the first ended with the call before the second looked), never both registered at once.
+   * waiter, which never awaited). At least one is accepted (a waiter registered for its thread
+   * while it decides once made both refused); when both are, the main thread, its own waiter
+   * accepted, never finds both registered; none is left once the call ended.
    */
   @Test
   void twoWaitersForOneCallAsItEndsNeverBothRegistered() {
@@ -159,6 +160,33 @@ public class WaiterModelTest {
           check(registry.forThread(other).isEmpty(), "a waiter is still registered");
           check(
               registry.forThread(Thread.currentThread()).isEmpty(), "a waiter is still registered");
+        });
+  }
+
+  /**
+   * A waiter holds the call and leaves it (as one refused by the deadlock check does) while two
+   * more register, the second only once the holder has gone. The first may be refused, by the
+   * holder; then its hook is on the call's stack for a moment after its refusal was decided, and
+   * the second must wait for that decision, not take it for a holder. Exactly one of the two is
+   * accepted. (A review found both refused.)
+   */
+  @Test
+  void twoWaitersAsTheHolderLeavesExactlyOneIsAccepted() {
+    Lincheck.runConcurrentTest(
+        ModelChecks.invocations(),
+        () -> {
+          WaiterRegistry registry = new WaiterRegistry();
+          CapturedCall<String> call = CapturedCall.sync("waited", () -> "x");
+          BlockingWaiter<String> holder = BlockingWaiter.register(call, registry);
+          BlockingWaiter<?>[] made = new BlockingWaiter<?>[2];
+          Thread first = new Thread(() -> made[0] = registerOrNull(call, registry));
+          first.start();
+          holder.abandon();
+          made[1] = registerOrNull(call, registry);
+          join(first);
+          check(
+              (made[0] == null) != (made[1] == null),
+              "accepted: " + (made[0] != null) + ", " + (made[1] != null));
         });
   }
 
