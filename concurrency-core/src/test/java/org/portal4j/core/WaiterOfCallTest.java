@@ -1,6 +1,7 @@
 package org.portal4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,8 +13,11 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.portal4j.Call;
 
 /**
@@ -96,6 +100,76 @@ class WaiterOfCallTest {
     BlockingWaiter<String> late = BlockingWaiter.register(call, registry); // accepted, and ends
     assertEquals(Optional.empty(), registry.of(call), "a waiter of a done call stays: " + late);
     assertEquals(List.of(), registry.forThread(me));
+  }
+
+  /**
+   * A waiter whose hook is older on the call's stack but which has not decided yet whether it holds
+   * the call is waited out: refused, it leaves the call to the newcomer; holding it, it refuses the
+   * newcomer. (Taken for a holder, it made both refused in a hostile review's interleaving; passed
+   * over, it would let two hold the call.)
+   */
+  @ParameterizedTest(name = "the older waiter holds the call: {0}")
+  @ValueSource(booleans = {false, true})
+  void aNewcomerWaitsForAnOlderWaiterStillDeciding(boolean olderHolds) throws Exception {
+    CapturedCall<String> call = CapturedCall.sync("waited", () -> "x");
+    Deciding older = new Deciding(call, registry);
+    assertTrue(call.pushDoneHook(older));
+    AtomicReference<Object> newcomer = new AtomicReference<>();
+    Thread registering =
+        new Thread(
+            () -> {
+              try {
+                newcomer.set(BlockingWaiter.register(call, registry));
+              } catch (Throwable t) {
+                newcomer.set(t);
+              }
+            },
+            "newcomer");
+    registering.start();
+    awaitCondition(
+        () -> newcomer.get() != null || call.newestDoneHook() != older,
+        "the newcomer never pushed its hook");
+    assertNull(newcomer.get(), "the newcomer did not wait for the older waiter's decision");
+
+    older.decided(olderHolds);
+    registering.join(TimeUnit.SECONDS.toMillis(30));
+
+    if (olderHolds) {
+      assertInstanceOf(IllegalStateException.class, newcomer.get());
+    } else {
+      assertInstanceOf(BlockingWaiter.class, newcomer.get());
+      assertEquals(Optional.of(newcomer.get()), registry.of(call));
+    }
+  }
+
+  /** A waiter that only decides when the test says so: its hook is pushed by hand. */
+  private static final class Deciding extends AbstractWaiter<String> {
+    Deciding(CapturedCall<String> call, WaiterRegistry registry) {
+      super(call, registry, new ReentrantLock());
+    }
+
+    @Override
+    boolean accept(Call<?> callback) {
+      return false;
+    }
+
+    @Override
+    boolean callDoneLocked() {
+      return false;
+    }
+
+    @Override
+    void callDoneWhileWaiting() {}
+
+    @Override
+    public boolean runsOnlyOn(Thread thread) {
+      return thread == owner;
+    }
+
+    @Override
+    public String name() {
+      return "deciding";
+    }
   }
 
   private static boolean awaitsParked(Thread thread) {
