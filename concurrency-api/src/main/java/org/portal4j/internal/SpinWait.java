@@ -32,6 +32,21 @@ public final class SpinWait {
 
   private SpinWait() {}
 
+  /**
+   * One pause of a thread waiting out a few steps another thread is between (a CAS and the store
+   * that follows it): {@link Thread#onSpinWait()}, and every 64th time {@link Thread#yield()},
+   * since the other thread may have lost its core in between.
+   *
+   * @param spins how many pauses this wait made before, counting from 1
+   */
+  public static void pause(int spins) {
+    if ((spins & 63) == 0) {
+      Thread.yield();
+    } else {
+      Thread.onSpinWait();
+    }
+  }
+
   static int spins(@Nullable String property) {
     int fallback = Runtime.getRuntime().availableProcessors() > 1 ? 1 << 7 : 0;
     if (property == null) {

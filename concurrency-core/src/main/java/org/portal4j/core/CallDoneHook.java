@@ -11,8 +11,7 @@ import org.jspecify.annotations.Nullable;
 abstract class CallDoneHook extends CapturedCall.Node {
 
   CallDoneHook() {
-    super(null, false, null);
-    item = this;
+    super(); // its own item
   }
 
   /** The call is done; runs like a done callback (once, on the thread that ended the call). */

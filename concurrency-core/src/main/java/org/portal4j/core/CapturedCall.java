@@ -681,11 +681,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
    */
   private void awaitPublished() {
     for (int spins = 1; state == COMPLETING; spins++) {
-      if ((spins & 63) == 0) {
-        Thread.yield(); // the owner may have lost its core between its CAS and its final state
-      } else {
-        Thread.onSpinWait();
-      }
+      SpinWait.pause(spins); // the owner is between its CAS and its final state
     }
   }
 
@@ -892,11 +888,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
             return; // cancelled by its own propagator, restoring: the runner skips the function
           }
           // Started, not named yet: its runner names itself as soon as its context is restored.
-          if ((spins & 63) == 0) {
-            Thread.yield();
-          } else {
-            Thread.onSpinWait();
-          }
+          SpinWait.pause(spins);
         } else if (BODY.compareAndSet(this, IN_BODY, INTERRUPTING)) {
           thread.interrupt();
           body = INTERRUPTED;
@@ -1348,7 +1340,12 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     if (callback == null) {
       throw new NullPointerException("callback");
     }
-    addDone(callback);
+    if (isDone()) {
+      runDoneCallback(callback); // at once, on this thread, without a node
+      return;
+    }
+    Node node = new Node(callback, false, null);
+    doneNodeAdded(node, push(DONE, node));
   }
 
   /**
@@ -1368,11 +1365,16 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
    * push. Either way it runs once.
    */
   void doneHookAdded(CallDoneHook hook, boolean pushed) {
+    doneNodeAdded(hook, pushed);
+  }
+
+  /** The end of adding a done callback's node: see {@link #doneHookAdded}. */
+  private void doneNodeAdded(Node node, boolean pushed) {
     if (!pushed) {
-      runClaimed(hook);
-    } else if (state >= COMPLETING) {
+      runClaimed(node); // done: at once, on this thread
+    } else if (state >= COMPLETING) { // the owner may have looked before our push
       awaitPublished();
-      runClaimed(hook);
+      runClaimed(node);
     }
   }
 
@@ -1387,16 +1389,6 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
   @Nullable CallDoneHook newestDoneHook() {
     Node head = done;
     return head == CLOSED || head == null ? null : CallDoneHook.pendingFrom(head);
-  }
-
-  private void addDone(Object callback) {
-    Node node = isDone() ? null : new Node(callback, false, null);
-    if (node == null || !push(DONE, node)) {
-      runDoneCallback(callback); // done: at once, on this thread
-    } else if (state >= COMPLETING) { // the owner may have looked before our push
-      awaitPublished();
-      runClaimed(node);
-    }
   }
 
   private void runCancelCallbacks(@Nullable Node taken) {
@@ -1461,6 +1453,12 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     final boolean parked;
     volatile @Nullable Object item;
     volatile @Nullable Node next;
+
+    /** A node that is its own item ({@link CallDoneHook}). */
+    Node() {
+      this.item = this;
+      this.parked = false;
+    }
 
     Node(@Nullable Object item, boolean parked, @Nullable Node next) {
       this.item = item;

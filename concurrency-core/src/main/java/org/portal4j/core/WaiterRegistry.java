@@ -9,6 +9,7 @@ import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.Waiter;
+import org.portal4j.internal.SpinWait;
 
 /**
  * Which waiters are active: per owner thread, innermost last, and per waited call. A call's entry
@@ -97,7 +98,7 @@ final class WaiterRegistry {
     Waiter<?> holder;
     try {
       pushed = call.pushDoneHook(waiter);
-      holder = pushed ? olderHolder(waiter) : holderOfDoneCall(call, waiter);
+      holder = pushed ? holderFrom(waiter.nextPendingHook(), true) : holderOfDoneCall(call, waiter);
     } catch (Throwable t) { // decided all the same: whoever waits for the decision goes on
       refuse(waiter, call, pushed);
       throw t;
@@ -110,10 +111,13 @@ final class WaiterRegistry {
     return pushed;
   }
 
-  /** The holder of the call among the hooks older than {@code waiter}'s, or null. */
-  private @Nullable AbstractWaiter<?> olderHolder(AbstractWaiter<?> waiter) {
-    for (CallDoneHook h = waiter.nextPendingHook(); h != null; h = h.nextPendingHook()) {
-      if (holds(h, true)) {
+  /**
+   * The holder of the call among the pending hooks from {@code first} down a call's done stack, or
+   * null; {@code decide} as for {@link #holds}.
+   */
+  private @Nullable AbstractWaiter<?> holderFrom(@Nullable CallDoneHook first, boolean decide) {
+    for (CallDoneHook h = first; h != null; h = h.nextPendingHook()) {
+      if (holds(h, decide)) {
         return (AbstractWaiter<?>) h;
       }
     }
@@ -242,23 +246,14 @@ final class WaiterRegistry {
     }
     AbstractWaiter<?> waiter = (AbstractWaiter<?>) hook;
     byte hold = waiter.hold();
-    for (int spins = 0; hold == AbstractWaiter.DECIDING && decide; spins++) {
-      if (spins < 64) {
-        Thread.onSpinWait();
-      } else {
-        Thread.yield(); // its thread may have lost its core
-      }
+    for (int spins = 1; hold == AbstractWaiter.DECIDING && decide; spins++) {
+      SpinWait.pause(spins);
       hold = waiter.hold();
     }
     if (hold == AbstractWaiter.ENDED) {
-      return waiter.call.isDone() && isRegisteredForThread(waiter);
+      return waiter.call.isDone() && forThread(waiter.owner()).contains(waiter);
     }
     return hold == AbstractWaiter.HOLDS;
-  }
-
-  private boolean isRegisteredForThread(Waiter<?> waiter) {
-    Object entry = byThread.get(waiter.owner());
-    return entry == waiter || (entry instanceof List && ((List<?>) entry).contains(waiter));
   }
 
   /**
@@ -300,12 +295,8 @@ final class WaiterRegistry {
     Waiter<?> waiter = byCallEntries.get() > 0 ? byCall.get(call) : null;
     if (waiter == null && call instanceof CapturedCall) {
       CapturedCall<?> captured = (CapturedCall<?>) call;
-      for (CallDoneHook h = captured.newestDoneHook(); h != null; h = h.nextPendingHook()) {
-        if (holds(h, false)) {
-          return Optional.of((AbstractWaiter<?>) h);
-        }
-      }
-      if (captured.isDone()) {
+      waiter = holderFrom(captured.newestDoneHook(), false);
+      if (waiter == null && captured.isDone()) {
         waiter = holderAmongThreads(captured, null, false);
       }
     }
