@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 import org.portal4j.CallCancelledException;
@@ -375,9 +376,13 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
       }
       try {
         if (nanos >= FarDeadlines.FAR_NANOS) {
-          // most calls end long before; nanoTime, not the coarse clock, which may be a tick
-          // behind: a deadline must never come early. The sweeps find the call on its thread.
-          watchOnThread(System.nanoTime() + nanos);
+          // Most calls end long before, so the call does not read nanoTime for it: the sweep that
+          // finds it on its thread works the deadline out from the clock's reading after our
+          // start (FarDeadlines.OnThread). Precise ages read nanoTime anyway.
+          watchOnThread(
+              recorded || CoarseClock.precise()
+                  ? FarDeadlines.OnThread.at(System.nanoTime() + nanos)
+                  : FarDeadlines.OnThread.since(CoarseClock.coarse(), nanos));
           onThread = true;
         } else {
           armTimeout(nanos);
@@ -947,8 +952,19 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
    * Marks the far deadline as watched through the call's thread ({@link FarDeadlines}): the sweeps
    * read it once the call shows as its thread's innermost.
    */
+  void watchOnThread(FarDeadlines.OnThread mark) {
+    TIMER.setRelease(this, mark);
+  }
+
+  /** {@link #watchOnThread(FarDeadlines.OnThread)} with a known deadline; for tests. */
   void watchOnThread(long deadline) {
-    TIMER.setRelease(this, new FarDeadlines.OnThread(deadline));
+    watchOnThread(FarDeadlines.OnThread.at(deadline));
+  }
+
+  /** The far deadline marked on the call's thread, or null if none is marked there; for tests. */
+  FarDeadlines.@Nullable OnThread farDeadlineMark() {
+    Object t = timer;
+    return t instanceof FarDeadlines.OnThread ? (FarDeadlines.OnThread) t : null;
   }
 
   /** Whether the sweeps watch the call through its thread; for them and tests. */
@@ -966,7 +982,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     Object t = timer; // one read: a sweep may replace the mark with a timer
     if (t instanceof FarDeadlines.OnThread) {
       try {
-        FarDeadlines.watch(this, ((FarDeadlines.OnThread) t).deadline);
+        FarDeadlines.watch(this, ((FarDeadlines.OnThread) t).deadlineNow());
       } catch (Throwable e) { // out of memory, or no timer thread
         return e;
       }
@@ -996,16 +1012,24 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
    *
    * @return whether the call still waits for a later sweep
    */
-  boolean sweptOnThread(long now, long horizon) {
+  boolean sweptOnThread(long now, long horizon, UnaryOperator<FarDeadlines.OnThread> stamp) {
     Object t = timer;
     if (!(t instanceof FarDeadlines.OnThread) || isDone()) {
       return false;
     }
-    long left = ((FarDeadlines.OnThread) t).deadline - now;
+    FarDeadlines.OnThread mark = (FarDeadlines.OnThread) t;
+    if (!mark.isStamped()) {
+      FarDeadlines.OnThread stamped = stamp.apply(mark);
+      if (!TIMER.compareAndSet(this, mark, stamped)) {
+        return true; // it ended, or its thread moved it to a node: the next sweep sees which
+      }
+      mark = stamped;
+    }
+    long left = mark.deadline() - now;
     if (left >= horizon) {
       return true;
     }
-    armTimeout(t, Math.max(0, left));
+    armTimeout(mark, Math.max(0, left));
     return false;
   }
 

@@ -18,7 +18,9 @@ import java.util.function.LongSupplier;
  * portals are idle sees no ticks. A read that finds it stopped reads {@code nanoTime} itself and
  * starts it again; reads until the first tick read {@code nanoTime} too. A reading is never ahead
  * of {@code nanoTime}, and behind it by at most a tick and however late the timer thread runs the
- * tick: good for ages, not for deadlines, which must never fire early and so read {@code nanoTime}.
+ * tick: good for ages. Not for deadlines on its own, which must never fire early: a far deadline
+ * instead asks, on the ticks' thread, for the second tick after the reading its call started with
+ * ({@link #secondTickAfter}), a time no earlier than that start.
  *
  * <p>With the system property {@value #PRECISE_PROPERTY} set to {@code true}, calls read {@code
  * nanoTime} themselves: ages to the nanosecond, and no timer thread for a model checker to trip
@@ -81,6 +83,18 @@ final class CoarseClock {
   /** Ticks since the start; the ticks' own (they run one at a time, each after the one before). */
   private int ticks;
 
+  /** How many tick times {@link #recent} remembers. */
+  static final int REMEMBERED = 32;
+
+  /**
+   * The last {@link #REMEMBERED} tick times, tick {@code i} at {@code i % REMEMBERED}; the ticks'
+   * own, read by {@link #secondTickAfter} on their thread.
+   */
+  private final long[] recent = new long[REMEMBERED];
+
+  /** How many ticks ever wrote a time; the ticks' own. */
+  private long recorded;
+
   /**
    * A clock over {@code nanoTime} whose ticks {@code scheduler} runs: it must run each tick handed
    * to it once, {@link #TICK_NANOS} later, one at a time. Tests pass their own.
@@ -102,6 +116,14 @@ final class CoarseClock {
    */
   static long now() {
     return precise() ? System.nanoTime() : RUNTIME.read();
+  }
+
+  /**
+   * The runtime's clock as its ticks left it, whatever {@link #precise()} says: a reading for a far
+   * deadline's {@link #secondTickAfter}.
+   */
+  static long coarse() {
+    return RUNTIME.read();
   }
 
   /** Whether {@link #now()} reads {@code nanoTime} now: the property, or a watchdog on. */
@@ -136,7 +158,9 @@ final class CoarseClock {
 
   private void tick() {
     if (++ticks < leaseTicks) {
-      last = fresh();
+      long now = fresh();
+      recent[(int) (recorded++ % REMEMBERED)] = now;
+      last = now;
       try {
         scheduler.accept(tick);
         return;
@@ -146,6 +170,34 @@ final class CoarseClock {
     }
     ticks = 0; // the next start's ticks count from zero; they run on this thread, after this one
     last = STOPPED;
+  }
+
+  /**
+   * A time no earlier than any moment at which {@link #read()} returned {@code reading}: the time
+   * of the second tick after the one that wrote it. A read that returned a tick's time came before
+   * the next write of the clock, and the tick after that one read {@code nanoTime} after that
+   * write. So a far deadline counted from this time never fires early, and fires at most about two
+   * ticks late. Call it on the thread that runs the ticks.
+   *
+   * @return that time, or {@link Long#MAX_VALUE} if it is not known: {@code reading} was no tick's
+   *     time still remembered (a read of {@code nanoTime} itself, or a tick long gone), or the
+   *     second tick after it has not come yet
+   */
+  long secondTickAfter(long reading) {
+    long first = Math.max(0, recorded - REMEMBERED);
+    for (long i = recorded - 1;
+        i >= first;
+        i--) { // the last that wrote it: ticks may repeat a time
+      if (recent[(int) (i % REMEMBERED)] == reading) {
+        return i + 2 < recorded ? recent[(int) ((i + 2) % REMEMBERED)] : Long.MAX_VALUE;
+      }
+    }
+    return Long.MAX_VALUE;
+  }
+
+  /** {@link #secondTickAfter} of the runtime's clock; on the runtime's timer thread only. */
+  static long runtimeSecondTickAfter(long reading) {
+    return RUNTIME.secondTickAfter(reading);
   }
 
   /** {@link #nanoTime} now, never one of the two values that mean no time. */

@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.portal4j.Call;
 
@@ -16,16 +18,17 @@ import org.portal4j.Call;
  * #FAR_NANOS} or more costs a running call no timer of its own, and a sync call not even a node.
  *
  * <p>A call whose body runs on a thread is found there: the sweep looks at the innermost call of
- * each thread that runs calls ({@link RunningCalls}), so a far deadline costs such a call a 24-byte
- * mark and a fence, whatever the rate of calls. A call that leaves its thread still running (an
- * async call whose stage is pending), or that a call nested in it covers up on its thread, is
- * pushed on a lock-free stack with its deadline. While anything is watched, a sweep runs every
- * {@link #TICK_NANOS} on the runtime's timer thread ({@link TimeoutScheduler}), the only thread
- * that reads the nodes after their push: it forgets the calls that are done and gives a precise
- * timer to each call whose deadline is less than two ticks away, so a deadline fires on time, never
- * early and not a tick late. A call that ends before its deadline comes near, the common case,
- * never gets a timer, and a done call is forgotten within a tick, so it is not kept alive until its
- * deadline.
+ * each thread that runs calls ({@link RunningCalls}), so a far deadline costs such a call a 32-byte
+ * mark, a read of the {@link CoarseClock} and a fence, whatever the rate of calls: the first sweep
+ * that finds it works its deadline out ({@link OnThread}). A call that leaves its thread still
+ * running (an async call whose stage is pending), or that a call nested in it covers up on its
+ * thread, is pushed on a lock-free stack with its deadline. While anything is watched, a sweep runs
+ * every {@link #TICK_NANOS} on the runtime's timer thread ({@link TimeoutScheduler}), the only
+ * thread that reads the nodes after their push: it forgets the calls that are done and gives a
+ * precise timer to each call whose deadline is less than two ticks away, so a deadline never fires
+ * early, and late only by what working it out adds ({@link OnThread}). A call that ends before its
+ * deadline comes near, the common case, never gets a timer, and a done call is forgotten within a
+ * tick, so it is not kept alive until its deadline.
  *
  * <p>The first version pushed a node for every call: at millions of timed calls a second, each
  * sweep walked up to a million nodes, kept alive until then, and a timed call run inline took 90 to
@@ -66,22 +69,75 @@ final class FarDeadlines {
 
   /**
    * A call's mark while its far deadline is watched through its thread ({@code
-   * CapturedCall.timer}); the sweeps read the deadline from it.
+   * CapturedCall.timer}): its deadline, or, until a sweep or the call's thread works it out, the
+   * {@link CoarseClock} reading after the call's start and its timeout.
+   *
+   * <p>A call that reads {@code nanoTime} as it starts pays about 20 ns for it, two thirds of what
+   * a far deadline cost a call run inline (InlineTimedCallBenchmark; docs/benchmarks.md), though
+   * most such calls end long before a sweep looks. So the sweep that first finds the call on its
+   * thread works the deadline out: from the second tick after the reading ({@link
+   * CoarseClock#secondTickAfter}) or the sweep's own {@code nanoTime}, whichever is earlier, both
+   * no earlier than the start. The deadline never comes early, and at most about two clock ticks
+   * (or one sweep, when the clock did not tick) late.
    */
   static final class OnThread {
-    final long deadline;
+    /** The deadline, once {@link #nanos} is 0; until then the clock reading after the start. */
+    private final long time;
 
-    OnThread(long deadline) {
-      this.deadline = deadline;
+    /** The timeout, at least {@link #FAR_NANOS}, until the deadline is known; then 0. */
+    private final long nanos;
+
+    private OnThread(long time, long nanos) {
+      this.time = time;
+      this.nanos = nanos;
+    }
+
+    /** A mark that knows its deadline ({@link System#nanoTime()}). */
+    static OnThread at(long deadline) {
+      return new OnThread(deadline, 0);
+    }
+
+    /**
+     * A mark for a call that started at or after {@code reading}, a {@link CoarseClock#coarse()}
+     * reading, with a timeout of {@code nanos}; its deadline is worked out later.
+     */
+    static OnThread since(long reading, long nanos) {
+      if (nanos < FAR_NANOS) {
+        throw new IllegalArgumentException("not a far deadline: " + nanos + " ns");
+      }
+      return new OnThread(reading, nanos);
+    }
+
+    /** Whether the deadline is known. */
+    boolean isStamped() {
+      return nanos == 0;
+    }
+
+    /** The deadline; only once {@link #isStamped()}. */
+    long deadline() {
+      return time;
+    }
+
+    /**
+     * The deadline, known or worked out on the call's thread, which reads {@code nanoTime} after
+     * the start: no earlier than the call's true deadline.
+     */
+    long deadlineNow() {
+      return isStamped() ? time : System.nanoTime() + nanos;
     }
   }
 
   /** The one the runtime uses: its sweeps run on the runtime's timer thread. */
   private static final FarDeadlines TIMER_THREAD =
-      new FarDeadlines(sweep -> TimeoutScheduler.schedule(sweep, TICK), RunningCalls::forEachCall);
+      new FarDeadlines(
+          sweep -> TimeoutScheduler.schedule(sweep, TICK),
+          RunningCalls::forEachCall,
+          CoarseClock::runtimeSecondTickAfter); // the clock ticks on the sweeps' thread
 
   private final Consumer<Runnable> scheduler;
   private final Consumer<Consumer<CapturedCall<?>>> onThreads;
+  private final LongUnaryOperator startBound;
+  private final UnaryOperator<OnThread> stamp = this::stamp;
   private final Runnable sweep = this::sweep;
   private final AtomicReference<@Nullable Node> pushed = new AtomicReference<>();
 
@@ -100,8 +156,21 @@ final class FarDeadlines {
    *     argument; the calls it shows are read with acquire
    */
   FarDeadlines(Consumer<Runnable> scheduler, Consumer<Consumer<CapturedCall<?>>> onThreads) {
+    this(scheduler, onThreads, reading -> Long.MAX_VALUE);
+  }
+
+  /**
+   * As above, with {@code startBound} to work out the deadlines of marks that do not know theirs:
+   * for a clock reading after a call's start, a time no earlier than that start, or {@link
+   * Long#MAX_VALUE} if it knows none. The sweeps call it on their thread.
+   */
+  FarDeadlines(
+      Consumer<Runnable> scheduler,
+      Consumer<Consumer<CapturedCall<?>>> onThreads,
+      LongUnaryOperator startBound) {
     this.scheduler = scheduler;
     this.onThreads = onThreads;
+    this.startBound = startBound;
   }
 
   /**
@@ -179,11 +248,26 @@ final class FarDeadlines {
     boolean[] waits = {false};
     onThreads.accept(
         call -> {
-          if (call.sweptOnThread(now, 2 * TICK_NANOS)) {
+          if (call.sweptOnThread(now, 2 * TICK_NANOS, stamp)) {
             waits[0] = true;
           }
         });
     return waits[0];
+  }
+
+  /**
+   * The mark of a call this sweep found on its thread, with its deadline worked out: from the
+   * earlier of two times no earlier than the call's start, the clock's bound and now (read after
+   * the call was seen, so after it started).
+   */
+  OnThread stamp(OnThread mark) {
+    if (mark.isStamped()) {
+      return mark;
+    }
+    long seen = System.nanoTime();
+    long bound = startBound.applyAsLong(mark.time);
+    long start = bound == Long.MAX_VALUE || bound - seen > 0 ? seen : bound;
+    return OnThread.at(start + mark.nanos);
   }
 
   /** A sweep: take the pushed calls, forget the done ones, time the ones due soon. */

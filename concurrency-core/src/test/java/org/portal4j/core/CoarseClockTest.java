@@ -200,4 +200,75 @@ class CoarseClockTest {
     }
     return Duration.ZERO;
   }
+
+  // Far deadlines (FarDeadlines.OnThread) count from the second tick after a call's reading: the
+  // read came before the next write of the clock, and the tick after that one read nanoTime later.
+
+  @Test
+  void theSecondTickAfterAReadingIsATimeNoEarlierThanTheRead() {
+    CoarseClock clock = clock(100);
+    clock.read();
+    nanoTime.set(2_000);
+    runTick();
+    long reading = clock.read(); // 2_000; the read may come just before the next tick's write,
+    nanoTime.set(3_000); // so after the next tick's nanoTime: 3_000 does not bound it,
+    runTick();
+    nanoTime.set(4_000); // the tick after it does
+    runTick();
+
+    assertEquals(2_000, reading);
+    assertEquals(4_000, clock.secondTickAfter(reading));
+  }
+
+  @Test
+  void untilTheSecondTickAfterAReadingItsBoundIsNotKnown() {
+    CoarseClock clock = clock(100);
+    clock.read();
+    nanoTime.set(2_000);
+    runTick();
+    long reading = clock.read();
+    assertEquals(Long.MAX_VALUE, clock.secondTickAfter(reading), "no tick after it yet");
+    nanoTime.set(3_000);
+    runTick();
+    assertEquals(Long.MAX_VALUE, clock.secondTickAfter(reading), "one tick after it");
+  }
+
+  @Test
+  void aReadingNoTickWroteHasNoBound() {
+    CoarseClock clock = clock(100);
+    long fresh = clock.read(); // read nanoTime itself, the clock not ticking yet
+    for (int i = 1; i <= 3; i++) {
+      nanoTime.set(1_000 + i * 1_000);
+      runTick();
+    }
+    assertEquals(Long.MAX_VALUE, clock.secondTickAfter(fresh), "a read of nanoTime, not a tick");
+  }
+
+  @Test
+  void aReadingFromATickLongGoneHasNoBound() {
+    CoarseClock clock = clock(1_000);
+    clock.read();
+    nanoTime.set(2_000);
+    runTick();
+    long reading = clock.read();
+    for (int i = 1; i <= CoarseClock.REMEMBERED; i++) {
+      nanoTime.addAndGet(1_000);
+      runTick();
+    }
+    assertEquals(Long.MAX_VALUE, clock.secondTickAfter(reading), "forgotten");
+  }
+
+  @Test
+  void aTimeTwoTicksWroteIsBoundedFromTheLaterOfThem() {
+    CoarseClock clock = clock(100);
+    clock.read();
+    runTick(); // 1_000
+    runTick(); // 1_000 again: nanoTime did not move, and a read of it may come from either tick
+    nanoTime.set(2_000);
+    runTick();
+    assertEquals(Long.MAX_VALUE, clock.secondTickAfter(1_000), "one tick after the later");
+    nanoTime.set(3_000);
+    runTick();
+    assertEquals(3_000, clock.secondTickAfter(1_000));
+  }
 }

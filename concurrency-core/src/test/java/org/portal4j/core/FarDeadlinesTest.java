@@ -330,4 +330,126 @@ class FarDeadlinesTest {
     new CountDownLatch(1).await();
     return "never";
   }
+
+  // A sync call does not read nanoTime for its far deadline as it starts: its mark holds the
+  // clock's reading after the start, and the first sweep that finds it works the deadline out from
+  // a time no earlier than the start (FarDeadlines.OnThread).
+
+  private static final long AN_HOUR = TimeUnit.HOURS.toNanos(1);
+
+  private static long stampedDeadline(CapturedCall<?> call) {
+    FarDeadlines.OnThread mark = call.farDeadlineMark();
+    assertTrue(mark != null && mark.isStamped(), "the sweep left the deadline unknown: " + mark);
+    return mark.deadline();
+  }
+
+  @Test
+  void aSweepCountsAnUnknownDeadlineFromTheClocksBoundWhenItIsEarlierThanNow() {
+    CapturedCall<String> call = CapturedCall.sync("bounded-by-the-clock", () -> "x");
+    long reading = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
+    long bound = reading + TimeUnit.MILLISECONDS.toNanos(20); // two ticks after, long before now
+    FarDeadlines deadlines =
+        new FarDeadlines(sweep -> {}, visitor -> visitor.accept(call), r -> r + (bound - reading));
+    call.watchOnThread(FarDeadlines.OnThread.since(reading, AN_HOUR));
+    deadlines.sweep();
+    assertEquals(bound + AN_HOUR, stampedDeadline(call));
+    call.cancel();
+  }
+
+  @Test
+  void aSweepCountsAnUnknownDeadlineFromItsOwnNowWhenTheClockKnowsNoBound() {
+    CapturedCall<String> call = CapturedCall.sync("no-bound-known", () -> "x");
+    FarDeadlines deadlines =
+        new FarDeadlines(sweep -> {}, visitor -> visitor.accept(call), r -> Long.MAX_VALUE);
+    call.watchOnThread(FarDeadlines.OnThread.since(System.nanoTime(), AN_HOUR));
+    long before = System.nanoTime();
+    deadlines.sweep();
+    long after = System.nanoTime();
+    long deadline = stampedDeadline(call);
+    assertTrue(deadline - (before + AN_HOUR) >= 0, "earlier than the sweep's now");
+    assertTrue(deadline - (after + AN_HOUR) <= 0, "later than the sweep's now");
+    call.cancel();
+  }
+
+  @Test
+  void aSweepCountsAnUnknownDeadlineFromItsOwnNowWhenTheClocksBoundIsLater() {
+    CapturedCall<String> call = CapturedCall.sync("bound-later-than-now", () -> "x");
+    FarDeadlines deadlines =
+        new FarDeadlines(sweep -> {}, visitor -> visitor.accept(call), r -> r + AN_HOUR);
+    call.watchOnThread(FarDeadlines.OnThread.since(System.nanoTime(), AN_HOUR));
+    deadlines.sweep();
+    long after = System.nanoTime();
+    assertTrue(stampedDeadline(call) - (after + AN_HOUR) <= 0, "counted from the later bound");
+    call.cancel();
+  }
+
+  @Test
+  void aCallLeavingItsThreadBeforeAnySweepCountsItsDeadlineFromNowNotFromItsReading() {
+    long ancient = System.nanoTime() - TimeUnit.DAYS.toNanos(1); // a reading the clock lagged on
+    long before = System.nanoTime();
+    long deadline = FarDeadlines.OnThread.since(ancient, AN_HOUR).deadlineNow();
+    assertTrue(deadline - (before + AN_HOUR) >= 0, "counted from the reading: it could be early");
+  }
+
+  @Test
+  void aSyncCallStartsWithItsFarDeadlineUnknownAndASweepWorksItOut() throws Exception {
+    // The timer thread is held while the call starts, so that no sweep works the deadline out
+    // before the body looks.
+    CountDownLatch timerHeld = new CountDownLatch(1);
+    CountDownLatch releaseTimer = new CountDownLatch(1);
+    TimeoutScheduler.schedule(
+        () -> {
+          timerHeld.countDown();
+          try {
+            releaseTimer.await(60, TimeUnit.SECONDS); // bounded: a failing test frees it too
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        },
+        0);
+    CallTestSupport.await(timerHeld, "the timer thread held");
+    CountDownLatch looked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    FarDeadlines.OnThread[] atStart = new FarDeadlines.OnThread[1];
+    List<CapturedCall<String>> self = new ArrayList<>();
+    CapturedCall<String> call =
+        CapturedCall.sync(
+            "deadline-worked-out",
+            () -> {
+              atStart[0] = self.get(0).farDeadlineMark();
+              looked.countDown();
+              release.await();
+              return "released";
+            });
+    self.add(call);
+    call.setTimeout(Duration.ofHours(1));
+    long before = System.nanoTime();
+    Thread runner = new Thread(call::run, "far-unknown");
+    runner.start();
+    long after;
+    long deadline;
+    try { // whatever fails, the timer thread and the body are let go
+      CallTestSupport.await(looked, "the body looking at its mark");
+      assertTrue(
+          atStart[0] != null && !atStart[0].isStamped(),
+          "the call read nanoTime as it started: " + atStart[0]);
+      releaseTimer.countDown();
+      CallTestSupport.awaitCondition(
+          () -> {
+            FarDeadlines.OnThread mark = call.farDeadlineMark();
+            return mark != null && mark.isStamped();
+          },
+          "a sweep working the deadline out");
+      after = System.nanoTime();
+      deadline = stampedDeadline(call);
+    } finally {
+      releaseTimer.countDown();
+      release.countDown();
+    }
+    CallTestSupport.join(runner);
+    assertEquals("released", call.result(WAIT));
+    long nanos = TimeUnit.HOURS.toNanos(1);
+    assertTrue(deadline - (before + nanos) >= 0, "earlier than the call could have started");
+    assertTrue(deadline - (after + nanos) <= 0, "later than the sweep found it");
+  }
 }

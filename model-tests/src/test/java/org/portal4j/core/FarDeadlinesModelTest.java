@@ -52,12 +52,16 @@ public class FarDeadlinesModelTest {
     deadlines.add(call, System.nanoTime() + AN_HOUR);
   }
 
-  /** A sync call starts on a thread: marked, shown on the thread, then the sweeps made sure of. */
+  /**
+   * A sync call starts on a thread: marked, shown on the thread, then the sweeps made sure of. As a
+   * call that starts does, it marks its deadline unknown: the first sweep that finds it works the
+   * deadline out and swaps the mark, racing its end and its move to a node.
+   */
   @Operation
   public void runOnThread() {
     CapturedCall<Integer> call = CapturedCall.sync("on-thread", () -> 1);
     watchedCalls.add(call);
-    call.watchOnThread(System.nanoTime() + AN_HOUR);
+    call.watchOnThread(FarDeadlines.OnThread.since(System.nanoTime(), AN_HOUR));
     onThreads.add(call);
     deadlines.shownOnThread();
   }
@@ -66,8 +70,9 @@ public class FarDeadlinesModelTest {
   @Operation
   public void leaveThread() {
     CapturedCall<?> call = onThreads.poll();
-    if (call != null && call.isWatchedOnThread()) {
-      deadlines.add(call, System.nanoTime() + AN_HOUR);
+    FarDeadlines.OnThread mark = call == null ? null : call.farDeadlineMark(); // one read, as its
+    if (call != null && mark != null) { // thread's: a sweep may swap the mark or time the call
+      deadlines.add(call, mark.deadlineNow());
     }
   }
 
