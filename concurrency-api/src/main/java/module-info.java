@@ -20,7 +20,8 @@ module org.portal4j {
   // The runtime binding, for portal4j's own modules only.
   exports org.portal4j.internal to
       org.portal4j.core,
-      org.portal4j.services;
+      org.portal4j.services,
+      org.portal4j.netty;
 
   uses org.portal4j.spi.ConcurrencyRuntime;
   uses org.portal4j.spi.ContextPropagator;

@@ -4,6 +4,7 @@ import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -23,6 +24,9 @@ import org.portal4j.spi.support.Deadline;
  * GlobalEventExecutor}, whose thread is not a daemon and lingers for a quiet period of about a
  * second. A program that shut a loop down would wait that long to exit. Nothing here adds a
  * listener to the loop's termination future (it is only awaited), so that thread never starts.
+ *
+ * <p>An owned loop looks again for tasks before it blocks in its selector ({@link SpinThenSelect});
+ * a user's loop keeps the user's strategy.
  */
 final class NettyLoop implements Executor {
 
@@ -83,7 +87,7 @@ final class NettyLoop implements Executor {
                 thread = t; // so awaitExit can wait for it
                 return t;
               },
-              NioIoHandler.newFactory());
+              NioIoHandler.newFactory(SelectorProvider.provider(), SpinThenSelect.FACTORY));
       if (!owned.compareAndSet(null, fresh)) {
         fresh.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS); // lost the race; it ran nothing
       } else if (released) {
