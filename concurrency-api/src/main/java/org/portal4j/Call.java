@@ -205,6 +205,11 @@ public interface Call<T extends @Nullable Object> {
    * Sets the call's timeout, measured from the moment the call starts. {@code null} means none;
    * {@link Duration#ZERO} expires as the call starts (its function does not run).
    *
+   * <p>A call never times out before its timeout has passed. A timeout under a second is timed on
+   * its own; a longer one is watched by the runtime's sweeps instead of a timer per call, so that a
+   * call ending long before it costs almost nothing, and may expire up to about 100 milliseconds
+   * late, and usually no more than about 20.
+   *
    * @param timeout the timeout, or null
    * @return this call
    * @throws IllegalArgumentException if {@code timeout} is negative

@@ -185,9 +185,8 @@ final class CoarseClock {
    */
   long secondTickAfter(long reading) {
     long first = Math.max(0, recorded - REMEMBERED);
-    for (long i = recorded - 1;
-        i >= first;
-        i--) { // the last that wrote it: ticks may repeat a time
+    // From the last tick back: two ticks may write one time, and the later of them bounds the read.
+    for (long i = recorded - 1; i >= first; i--) {
       if (recent[(int) (i % REMEMBERED)] == reading) {
         return i + 2 < recorded ? recent[(int) ((i + 2) % REMEMBERED)] : Long.MAX_VALUE;
       }
