@@ -979,7 +979,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
    * @return what kept the node from being pushed (out of memory, no timer thread), or null
    */
   private @Nullable Throwable leaveThreadWatch() {
-    Object t = timer; // one read: a sweep may replace the mark with a timer
+    Object t = timer; // one read: a sweep may replace the mark with a timer, or a stamped mark
     if (t instanceof FarDeadlines.OnThread) {
       try {
         FarDeadlines.watch(this, ((FarDeadlines.OnThread) t).deadlineNow());
@@ -1021,7 +1021,7 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
     if (!mark.isStamped()) {
       FarDeadlines.OnThread stamped = stamp.apply(mark);
       if (!TIMER.compareAndSet(this, mark, stamped)) {
-        return true; // it ended, or its thread moved it to a node: the next sweep sees which
+        return true; // it ended, or its thread moved it to a node (watchedBy): look again
       }
       mark = stamped;
     }
@@ -1036,13 +1036,20 @@ final class CapturedCall<T extends @Nullable Object> implements Call<T>, Withdra
   /**
    * A far deadline's sweep watches the call with {@code node}, unless a sweep gave it a timer
    * already (a call that ended meanwhile is pushed all the same, and its node forgotten by the next
-   * sweep); published by the push that follows.
+   * sweep); published by the push that follows. A sweep may also swap the call's mark on its thread
+   * for one that knows its deadline, between our read and our CAS: the call is then still watched
+   * only through the thread it is leaving, so we try again from that mark. A sweep swaps a mark
+   * once, so this ends (a hostile review found the deadline lost without the retry).
    *
    * @return whether the node now watches the call
    */
   boolean watchedBy(FarDeadlines.Node node) {
-    Object t = timer;
-    return (t == null || t instanceof FarDeadlines.OnThread) && TIMER.compareAndSet(this, t, node);
+    for (Object t = timer; t == null || t instanceof FarDeadlines.OnThread; t = timer) {
+      if (TIMER.compareAndSet(this, t, node)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -173,17 +173,22 @@ final class CoarseClock {
   }
 
   /**
-   * A time no earlier than any moment at which {@link #read()} returned {@code reading}: the time
-   * of the second tick after the one that wrote it. A read that returned a tick's time came before
-   * the next write of the clock, and the tick after that one read {@code nanoTime} after that
-   * write. So a far deadline counted from this time never fires early, and fires at most about two
-   * ticks late. Call it on the thread that runs the ticks.
+   * A time no earlier than any moment at which {@link #read()} read the clock and returned {@code
+   * reading}. For a tick's time, the time of the second tick after the one that wrote it: a read
+   * that returned a tick's time came before the next write of the clock, and the tick after that
+   * one read {@code nanoTime} after that write. For a read of {@code nanoTime} itself (the clock
+   * stopped or starting), the reading: a time not remembered yet newer than the oldest tick
+   * remembered can only be one, since every tick time from there on is remembered. So a far
+   * deadline counted from this time never fires early, and fires about two ticks late at most, plus
+   * however late the ticks ran. Call it on the thread that runs the ticks.
    *
-   * @return that time, or {@link Long#MAX_VALUE} if it is not known: {@code reading} was no tick's
-   *     time still remembered (a read of {@code nanoTime} itself, or a tick long gone), or the
-   *     second tick after it has not come yet
+   * @return that time, or {@link Long#MAX_VALUE} if it is not known: {@code reading} may be a tick
+   *     long gone, or the second tick after it has not come yet
    */
   long secondTickAfter(long reading) {
+    if (recorded == 0) {
+      return reading; // no tick ever wrote a time: a read of nanoTime itself
+    }
     long first = Math.max(0, recorded - REMEMBERED);
     // From the last tick back: two ticks may write one time, and the later of them bounds the read.
     for (long i = recorded - 1; i >= first; i--) {
@@ -191,7 +196,7 @@ final class CoarseClock {
         return i + 2 < recorded ? recent[(int) ((i + 2) % REMEMBERED)] : Long.MAX_VALUE;
       }
     }
-    return Long.MAX_VALUE;
+    return reading - recent[(int) (first % REMEMBERED)] > 0 ? reading : Long.MAX_VALUE;
   }
 
   /** {@link #secondTickAfter} of the runtime's clock; on the runtime's timer thread only. */

@@ -77,8 +77,11 @@ final class FarDeadlines {
    * most such calls end long before a sweep looks. So the sweep that first finds the call on its
    * thread works the deadline out: from the second tick after the reading ({@link
    * CoarseClock#secondTickAfter}) or the sweep's own {@code nanoTime}, whichever is earlier, both
-   * no earlier than the start. The deadline never comes early, and at most about two clock ticks
-   * (or one sweep, when the clock did not tick) late.
+   * no earlier than the start. The deadline never comes early, and comes at most about two clock
+   * ticks late (the clock's reading was a tick's time, and the second tick after it came), else one
+   * sweep late (the clock stopped after the reading, or its ticks are long gone), plus however late
+   * the timer thread ran them. A call descheduled for long between its start and showing on its
+   * thread may be found later than that, and counts from then.
    */
   static final class OnThread {
     /** The deadline, once {@link #nanos} is 0; until then the clock reading after the start. */

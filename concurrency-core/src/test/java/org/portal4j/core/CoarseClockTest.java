@@ -271,4 +271,28 @@ class CoarseClockTest {
     runTick();
     assertEquals(3_000, clock.secondTickAfter(1_000));
   }
+
+  @Test
+  void aReadOfNanoTimeItselfAfterTheTicksStoppedIsItsOwnBound() {
+    CoarseClock clock = clock(3);
+    clock.read();
+    nanoTime.set(2_000);
+    runTick();
+    nanoTime.set(3_000);
+    runTick();
+    runTick(); // the lease is over: it stops
+    assertFalse(clock.isTicking());
+    nanoTime.set(9_000);
+    long fresh = clock.read(); // starts it again, reading nanoTime itself: exact
+
+    assertEquals(9_000, fresh);
+    assertEquals(9_000, clock.secondTickAfter(fresh), "newer than every tick, so not a tick");
+  }
+
+  @Test
+  void beforeAnyTickAReadingIsItsOwnBound() {
+    CoarseClock clock = clock(3);
+    long fresh = clock.read();
+    assertEquals(fresh, clock.secondTickAfter(fresh));
+  }
 }

@@ -167,4 +167,45 @@ public class FarDeadlinesModelTest {
               sweeps.size() + " sweep(s) scheduled for a call watched on its thread");
         });
   }
+
+  /**
+   * A call covered up on its thread by a nested call moves its far deadline, still unknown, to a
+   * node (runBody: the outer call leaves before the inner shows, so the sweep may still see it),
+   * while the first sweep that sees it swaps its mark for one that knows the deadline. A hostile
+   * review found the move's CAS failing on the swapped mark, so that no node was pushed and no
+   * sweep looked at the call again: its deadline lost.
+   */
+  @Test
+  void aSweepWorkingOutADeadlineAsItsCallIsCoveredUpLeavesItWatched() {
+    Lincheck.runConcurrentTest(
+        ModelChecks.invocations(),
+        () -> {
+          ConcurrentLinkedQueue<Runnable> sweeps = new ConcurrentLinkedQueue<>();
+          ConcurrentLinkedQueue<CapturedCall<?>> threads = new ConcurrentLinkedQueue<>();
+          FarDeadlines watch = new FarDeadlines(sweeps::add, threads::forEach);
+          CapturedCall<Integer> outer = CapturedCall.sync("outer", () -> 1);
+          outer.watchOnThread(FarDeadlines.OnThread.since(System.nanoTime(), AN_HOUR));
+          threads.add(outer);
+          watch.shownOnThread();
+          Runnable sweep = sweeps.poll();
+          Thread owner =
+              new Thread(
+                  () -> {
+                    FarDeadlines.OnThread mark = outer.farDeadlineMark(); // one read, as its own
+                    if (mark != null) {
+                      watch.add(outer, mark.deadlineNow());
+                    }
+                    threads.remove(outer); // the nested call shows instead
+                  });
+          owner.start();
+          check(sweep != null, "no sweep was scheduled for the call");
+          sweep.run(); // the timer thread's first sweep, racing the cover-up
+          try {
+            owner.join();
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+          check(watch.watches(outer), "the covered call's far deadline is no longer watched");
+        });
+  }
 }
