@@ -38,6 +38,12 @@ class CoarseClockTest {
     tick.run();
   }
 
+  /** Runs the scheduled tick with {@code nanoTime} at {@code time}. */
+  private void tickAt(long time) {
+    nanoTime.set(time);
+    runTick();
+  }
+
   @Test
   void aReadWhileStoppedReadsNanoTimeAndStartsTheTicks() {
     CoarseClock clock = clock(10);
@@ -208,13 +214,10 @@ class CoarseClockTest {
   void theSecondTickAfterAReadingIsATimeNoEarlierThanTheRead() {
     CoarseClock clock = clock(100);
     clock.read();
-    nanoTime.set(2_000);
-    runTick();
+    tickAt(2_000);
     long reading = clock.read(); // 2_000; the read may come just before the next tick's write,
-    nanoTime.set(3_000); // so after the next tick's nanoTime: 3_000 does not bound it,
-    runTick();
-    nanoTime.set(4_000); // the tick after it does
-    runTick();
+    tickAt(3_000); // so after the next tick's nanoTime: 3_000 does not bound it,
+    tickAt(4_000); // the tick after it does
 
     assertEquals(2_000, reading);
     assertEquals(4_000, clock.secondTickAfter(reading));
@@ -224,32 +227,29 @@ class CoarseClockTest {
   void untilTheSecondTickAfterAReadingItsBoundIsNotKnown() {
     CoarseClock clock = clock(100);
     clock.read();
-    nanoTime.set(2_000);
-    runTick();
+    tickAt(2_000);
     long reading = clock.read();
     assertEquals(Long.MAX_VALUE, clock.secondTickAfter(reading), "no tick after it yet");
-    nanoTime.set(3_000);
-    runTick();
+    tickAt(3_000);
     assertEquals(Long.MAX_VALUE, clock.secondTickAfter(reading), "one tick after it");
   }
 
   @Test
-  void aReadingNoTickWroteHasNoBound() {
+  void aReadingOlderThanEveryTickRememberedHasNoBound() {
     CoarseClock clock = clock(100);
     long fresh = clock.read(); // read nanoTime itself, the clock not ticking yet
     for (int i = 1; i <= 3; i++) {
-      nanoTime.set(1_000 + i * 1_000);
-      runTick();
+      tickAt(1_000 + i * 1_000);
     }
-    assertEquals(Long.MAX_VALUE, clock.secondTickAfter(fresh), "a read of nanoTime, not a tick");
+    // A read of nanoTime itself here, but a tick long gone reads the same: neither is bounded.
+    assertEquals(Long.MAX_VALUE, clock.secondTickAfter(fresh), "older than every tick remembered");
   }
 
   @Test
   void aReadingFromATickLongGoneHasNoBound() {
     CoarseClock clock = clock(1_000);
     clock.read();
-    nanoTime.set(2_000);
-    runTick();
+    tickAt(2_000);
     long reading = clock.read();
     for (int i = 1; i <= CoarseClock.REMEMBERED; i++) {
       nanoTime.addAndGet(1_000);
@@ -264,11 +264,9 @@ class CoarseClockTest {
     clock.read();
     runTick(); // 1_000
     runTick(); // 1_000 again: nanoTime did not move, and a read of it may come from either tick
-    nanoTime.set(2_000);
-    runTick();
+    tickAt(2_000);
     assertEquals(Long.MAX_VALUE, clock.secondTickAfter(1_000), "one tick after the later");
-    nanoTime.set(3_000);
-    runTick();
+    tickAt(3_000);
     assertEquals(3_000, clock.secondTickAfter(1_000));
   }
 
@@ -276,10 +274,8 @@ class CoarseClockTest {
   void aReadOfNanoTimeItselfAfterTheTicksStoppedIsItsOwnBound() {
     CoarseClock clock = clock(3);
     clock.read();
-    nanoTime.set(2_000);
-    runTick();
-    nanoTime.set(3_000);
-    runTick();
+    tickAt(2_000);
+    tickAt(3_000);
     runTick(); // the lease is over: it stops
     assertFalse(clock.isTicking());
     nanoTime.set(9_000);

@@ -452,4 +452,34 @@ class FarDeadlinesTest {
     assertTrue(deadline - (before + nanos) >= 0, "earlier than the call could have started");
     assertTrue(deadline - (after + nanos) <= 0, "later than the sweep found it");
   }
+
+  @Test
+  void aDeadlineCenturiesAwayWorkedOutLaterIsKeptNotFiredThoughItsClockSumOverflows() {
+    long nanos = Long.MAX_VALUE - 1; // about 292 years, the longest timeout: now + nanos overflows
+    CapturedCall<String> onThread = CapturedCall.sync("centuries-worked-out", () -> "x");
+    CapturedCall<String> leaving = CapturedCall.sync("centuries-left-its-thread", () -> "x");
+    FarDeadlines deadlines =
+        new FarDeadlines(sweep -> {}, visitor -> visitor.accept(onThread), reading -> reading);
+    onThread.watchOnThread(FarDeadlines.OnThread.since(System.nanoTime(), nanos));
+    deadlines.shownOnThread();
+    deadlines.add(leaving, FarDeadlines.OnThread.since(System.nanoTime(), nanos).deadlineNow());
+    deadlines.sweep();
+    deadlines.sweep();
+    assertTrue(stampedDeadline(onThread) - System.nanoTime() > 0, "worked out as already past");
+    for (CapturedCall<String> call : List.of(onThread, leaving)) {
+      assertTrue(deadlines.watches(call), "dropped: " + call);
+      assertTrue(!call.isDone(), "a deadline 292 years away fired: " + call);
+      call.cancel();
+    }
+    deadlines.sweep();
+    assertEquals(0, deadlines.watched(), "an ended call is still watched");
+  }
+
+  @Test
+  void aMarkWorkedOutLaterIsForFarDeadlinesOnly() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> FarDeadlines.OnThread.since(System.nanoTime(), FarDeadlines.FAR_NANOS - 1));
+    assertTrue(!FarDeadlines.OnThread.since(0, FarDeadlines.FAR_NANOS).isStamped());
+  }
 }

@@ -154,14 +154,8 @@ public class FarDeadlinesModelTest {
                     threads.add(second);
                     watch.shownOnThread();
                   });
-          starter.start();
           check(sweep != null, "no sweep was scheduled for the first call");
-          sweep.run(); // the timer thread, racing the start
-          try {
-            starter.join();
-          } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-          }
+          sweepRacing(sweep, starter);
           check(
               sweeps.size() == 1,
               sweeps.size() + " sweep(s) scheduled for a call watched on its thread");
@@ -197,15 +191,22 @@ public class FarDeadlinesModelTest {
                     }
                     threads.remove(outer); // the nested call shows instead
                   });
-          owner.start();
           check(sweep != null, "no sweep was scheduled for the call");
-          sweep.run(); // the timer thread's first sweep, racing the cover-up
-          try {
-            owner.join();
-          } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-          }
+          sweepRacing(sweep, owner);
           check(watch.watches(outer), "the covered call's far deadline is no longer watched");
         });
+  }
+
+  /**
+   * Runs {@code sweep} here, as the timer thread, while {@code other} runs; returns once both end.
+   */
+  private static void sweepRacing(Runnable sweep, Thread other) {
+    other.start();
+    sweep.run();
+    try {
+      other.join();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
